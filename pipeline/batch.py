@@ -1,0 +1,293 @@
+"""Batch runs: many documents, one manifest, nothing finished ever lost.
+
+Each document is processed on its own and its rows are written to its own
+part folder (``OUT/.argmap/parts/<doc_id>/``), finished by an atomic
+``status.json``. The contract tables in OUT are then merged from the parts in
+input order, so they are the same whatever order documents finish in, and a
+run that is interrupted can be resumed (``resume=True``) where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from glob import glob
+from hashlib import sha256
+from pathlib import Path
+
+from .errors import ArgmapError
+from .export import DOCUMENT_COLUMNS, ROWS, TABLES, concat_csv, format_csv, status_row, write_atomic
+from .extract import SUFFIXES
+from .process import Processor, Settings
+from .types import DocumentStatus
+
+logger = logging.getLogger(__name__)
+
+STATE_DIR = ".argmap"
+OUTPUTS = ("documents.csv", *(f"{name}.csv" for name in TABLES), "clean", STATE_DIR)
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """A document of the batch and its id."""
+
+    path: Path
+    doc_id: str
+
+
+def discover(paths: Sequence[str | Path]) -> list[InputFile]:
+    """Expand files, folders (recursively: .pdf, .txt, .md) and glob patterns into a batch.
+
+    Folders are walked without following symbolic links, in sorted order.
+    Each document gets an id from its path relative to the folder it was
+    found in; ids that would collide get ``-2``, ``-3``, … in input order.
+
+    Raises:
+        ArgmapError: A path that does not exist and matches nothing as a glob.
+    """
+    found: list[tuple[Path, str]] = []
+    for arg in paths:
+        path = Path(arg)
+        if path.is_dir():
+            found.extend((f, _relative_id(f, path)) for f in _walk(path))
+        elif path.exists() or path.is_symlink():
+            found.append((path, path.stem))
+        else:
+            matches = sorted(glob(str(arg), recursive=True))
+            if not matches:
+                raise ArgmapError(f"{arg}: no such file or folder")
+            for match in matches:
+                m = Path(match)
+                if m.is_dir():
+                    found.extend((f, _relative_id(f, m)) for f in _walk(m))
+                else:
+                    found.append((m, m.stem))
+    seen: set[Path] = set()
+    used: set[str] = set()
+    batch = []
+    for path, base in found:
+        key = path.resolve() if path.exists() else path
+        if key in seen:
+            continue
+        seen.add(key)
+        doc_id, n = base, 1
+        while doc_id in used:
+            n += 1
+            doc_id = f"{base}-{n}"
+        used.add(doc_id)
+        batch.append(InputFile(path, doc_id))
+    return batch
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if Path(name).suffix.lower() in SUFFIXES and not name.startswith("."):
+                yield Path(root) / name
+
+
+def _relative_id(path: Path, folder: Path) -> str:
+    relative = path.relative_to(folder).with_suffix("")
+    return slugify("-".join(relative.parts))
+
+
+def slugify(text: str) -> str:
+    """A file-name-safe id: letters, digits, dots, dashes and underscores."""
+    slug = re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE).strip("-.")
+    return slug or "document"
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """What a batch did: one status per document, in input order."""
+
+    statuses: tuple[DocumentStatus, ...]
+    out: Path
+    model: str
+
+    @property
+    def failed(self) -> tuple[DocumentStatus, ...]:
+        return tuple(s for s in self.statuses if s.status == "failed")
+
+
+Progress = Callable[[DocumentStatus], None]
+
+
+def run_batch(
+    files: Sequence[InputFile],
+    out: str | Path,
+    settings: Settings | None = None,
+    *,
+    jobs: int = 1,
+    resume: bool = False,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+) -> BatchSummary:
+    """Process a batch of documents into the contract tables in ``out``.
+
+    Args:
+        files: The documents, from :func:`discover`.
+        out: The output folder.
+        settings: How to process each document.
+        jobs: Worker processes; 1 runs in this process.
+        resume: Keep documents already finished in ``out`` with the same sha256.
+        overwrite: Replace argmap's earlier outputs in ``out``.
+        progress: Called with each document's status as it finishes.
+
+    Returns:
+        The status of every document, in input order.
+
+    Raises:
+        ArgmapError: The output folder is not empty (without resume/overwrite) or not writable.
+    """
+    settings = settings or Settings()
+    out = Path(out)
+    _prepare_out(out, resume=resume, overwrite=overwrite)
+    parts = out / STATE_DIR / "parts"
+    done: dict[str, DocumentStatus] = {}
+    todo: list[InputFile] = []
+    for item in files:
+        previous = _finished(parts / item.doc_id, item.path) if resume else None
+        if previous is not None:
+            done[item.doc_id] = previous
+        else:
+            todo.append(item)
+    try:
+        for status in _process_all(todo, out, settings, jobs):
+            done[status.doc_id] = status
+            if progress:
+                progress(status)
+    finally:
+        statuses = tuple(done[f.doc_id] for f in files if f.doc_id in done)
+        models = merge(out, [s.doc_id for s in statuses])
+    return BatchSummary(statuses, out, ", ".join(sorted(set(models) - {""})))
+
+
+def _prepare_out(out: Path, *, resume: bool, overwrite: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise ArgmapError(f"{out}: output path exists and is not a folder")
+    if out.exists() and any(out.iterdir()) and not (resume or overwrite):
+        raise ArgmapError(f"{out}: output folder is not empty: use --resume to finish it or --overwrite to replace it")
+    if overwrite and not resume:
+        for name in OUTPUTS:
+            target = out / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+    try:
+        (out / STATE_DIR / "parts").mkdir(parents=True, exist_ok=True)
+        (out / "clean").mkdir(exist_ok=True)
+    except OSError as e:
+        raise ArgmapError(f"{out}: cannot create output folder: {e.strerror or e}") from e
+    if not os.access(out, os.W_OK):
+        raise ArgmapError(f"{out}: output folder is not writable")
+
+
+def _read_status(part: Path) -> tuple[DocumentStatus, str]:
+    """A finished document's status and the model that labelled it, from its part folder."""
+    data = json.loads((part / "status.json").read_text(encoding="utf-8"))
+    model = data.pop("model", "") or ""
+    data["warnings"] = tuple(data.get("warnings", ()))
+    return DocumentStatus(**data), model
+
+
+def _finished(part: Path, path: Path) -> DocumentStatus | None:
+    """The earlier status of a document if it finished ok from the same bytes."""
+    try:
+        status, _ = _read_status(part)
+        digest = sha256(path.read_bytes()).hexdigest()
+    except (OSError, ValueError, TypeError):
+        return None
+    return status if status.status == "ok" and status.sha256 == digest else None
+
+
+def _process_all(todo: Sequence[InputFile], out: Path, settings: Settings, jobs: int) -> Iterator[DocumentStatus]:
+    if not todo:
+        return
+    if jobs <= 1 or len(todo) == 1:
+        processor = Processor(settings)
+        for item in todo:
+            yield process_into(processor, item, out)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,)) as pool:
+        futures = [pool.submit(_work, item, out) for item in todo]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+_WORKER: Processor | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _WORKER
+    _WORKER = Processor(settings)
+
+
+def _work(item: InputFile, out: Path) -> DocumentStatus:
+    assert _WORKER is not None
+    return process_into(_WORKER, item, out)
+
+
+def process_into(processor: Processor, item: InputFile, out: Path) -> DocumentStatus:
+    """Process one document and write its part files; never raises for a bad document."""
+    part = out / STATE_DIR / "parts" / item.doc_id
+    started = time.perf_counter()
+    try:
+        result = processor.process_file(item.path, item.doc_id)
+    except ArgmapError as e:
+        status = DocumentStatus(item.doc_id, str(item.path), _digest(item.path), "failed", _one_line(e))
+    except Exception as e:  # a bug must cost one document, not the batch
+        logger.error("internal error on %s:\n%s", item.path, traceback.format_exc())
+        status = DocumentStatus(item.doc_id, str(item.path), _digest(item.path), "failed",
+                                _one_line(f"{item.path}: internal error: {type(e).__name__}: {e}"))
+    else:
+        for name, columns in TABLES.items():
+            write_atomic(part / f"{name}.csv", format_csv(columns, ROWS[name](result)))
+        write_atomic(out / "clean" / f"{item.doc_id}.txt", result.clean.text + "\n")
+        status = DocumentStatus(item.doc_id, str(item.path), result.sha256, "ok", "", result.pages,
+                                len(result.sentences), result.seconds, result.warnings)
+        model = result.model
+    if status.status == "failed":
+        status = DocumentStatus(**{**asdict(status), "seconds": time.perf_counter() - started})
+        model = ""
+    record = {**asdict(status), "warnings": list(status.warnings), "model": model}
+    write_atomic(part / "status.json", json.dumps(record, sort_keys=True, indent=1) + "\n")
+    return status
+
+
+def _digest(path: Path) -> str:
+    try:
+        return sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _one_line(error: object) -> str:
+    return " ".join(str(error).split())
+
+
+def merge(out: Path, doc_ids: Sequence[str]) -> list[str]:
+    """Write the contract tables and the manifest in ``out`` from the finished part folders, in order.
+
+    Returns the model name of each document.
+    """
+    parts = out / STATE_DIR / "parts"
+    rows, models = [], []
+    for doc_id in doc_ids:
+        status, model = _read_status(parts / doc_id)
+        rows.append(status_row(status, model))
+        models.append(model)
+    for name, columns in TABLES.items():
+        concat_csv(out / f"{name}.csv", columns, [parts / d / f"{name}.csv" for d in doc_ids])
+    write_atomic(out / "documents.csv", format_csv(DOCUMENT_COLUMNS, rows))
+    return models
