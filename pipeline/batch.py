@@ -87,12 +87,13 @@ def discover(paths: Sequence[str | Path]) -> list[InputFile]:
     return batch
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path) -> list[Path]:
+    """The documents under a folder, sorted by relative path, hidden files and folders skipped."""
+    found = []
     for root, dirs, files in os.walk(folder, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if Path(name).suffix.lower() in SUFFIXES and not name.startswith("."):
-                yield Path(root) / name
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(Path(root) / name for name in files if Path(name).suffix.lower() in SUFFIXES and not name.startswith("."))
+    return sorted(found, key=lambda p: p.relative_to(folder).parts)
 
 
 def _relative_id(path: Path, folder: Path) -> str:

@@ -97,6 +97,8 @@ def _is_heading(line: str, following: str | None, max_len: float = 70) -> bool:
     words = line.split()
     if not words or len(words) > 8 or len(line) > max_len or line[-1] in TERMINAL + ",-–—":
         return False
+    if not (line[0].isupper() or line[0].isdigit()):
+        return False
     return following is not None and following.strip()[:1].isalnum()
 
 
@@ -125,15 +127,17 @@ def join_lines(text: str) -> list[Change]:
     elif content and content[0] > 0:
         changes.append((0, starts[content[0]], ""))
     lengths = sorted(len(lines[i].strip()) for i in content)
-    heading_len = min(70.0, 0.65 * lengths[len(lengths) // 2]) if lengths else 0.0
+    heading_len = min(70.0, max(30.0, 0.65 * lengths[len(lengths) // 2])) if lengths else 0.0
     for k, (i, j) in enumerate(zip(content, content[1:])):
         prev, nxt = lines[i], lines[j]
         gap_start = starts[i] + len(prev.rstrip())
         gap_end = starts[j] + len(nxt) - len(nxt.lstrip())
         starts_block = k == 0 or content[k - 1] < i - 1 or lines[content[k - 1]].rstrip()[-1:] in TERMINAL
+        after = lines[content[k + 2]] if k + 2 < len(content) else None
         heading = starts_block and _is_heading(prev.strip(), nxt, heading_len)
+        next_heading = prev.rstrip()[-1:] in TERMINAL and _is_heading(nxt.strip(), after, heading_len)
         runs_on = prev.rstrip()[-1:] not in TERMINAL and nxt.lstrip()[:1].islower()
-        if heading or (j > i + 1 or nxt[:1].isspace()) and not runs_on:
+        if heading or next_heading or (j > i + 1 or nxt[:1].isspace()) and not runs_on:
             changes.append((gap_start, gap_end, "\n\n"))
             continue
         changes.append(_line_join(text, prev.rstrip(), gap_start, gap_end, nxt.lstrip()))
@@ -376,7 +380,8 @@ def _apply(
         out.append(text[pos:start])
         new_origin.extend(origin[pos:start])
         raw_start, raw_end = origin[start], origin[end]
-        new_origin.extend([raw_start] * len(replacement))
+        span = max(end - start, 1)
+        new_origin.extend(origin[start + min(i, span - 1)] for i in range(len(replacement)))
         out.append(replacement)
         edits.append(Edit(rule, raw_start, raw_end, text[start:end], replacement))
         delta += len(replacement) - (end - start)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections import Counter
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,12 @@ from .errors import ArgmapError
 
 EXIT_FAILED_DOCUMENTS = 1
 EXIT_USAGE = 2
+
+
+class UsageError(click.ClickException):
+    """An error in what was asked for (paths, output folder): exit code 2, no usage text."""
+
+    exit_code = EXIT_USAGE
 
 
 def clean_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -72,15 +78,16 @@ def run(paths: tuple[str, ...], out: Path, model: str | None, spacy_model: str |
         if not files:
             raise ArgmapError("no documents found (looked for .pdf, .txt, .md)")
         show = not quiet and sys.stderr.isatty()
-        with click.progressbar(length=len(files), label="argmap", file=sys.stderr if show else open(os.devnull, "w")) as bar:
+        with click.progressbar(length=len(files), label="argmap", file=sys.stderr) if show else nullcontext() as bar:
             def progress(status: Any) -> None:
-                bar.update(1)
+                if bar is not None:
+                    bar.update(1)
                 if status.status == "failed":
                     click.echo(f"failed: {status.error}", err=True)
 
             summary = run_batch(files, out, settings, jobs=jobs, resume=resume, overwrite=overwrite, progress=progress)
     except ArgmapError as e:
-        raise click.ClickException(str(e)) from e
+        raise UsageError(str(e)) from e
     if not quiet:
         click.echo(_summary(summary))
     if summary.failed:

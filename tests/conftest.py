@@ -1,0 +1,50 @@
+"""Shared fixtures: the sample essay, one Processor per session, PDFs made on the fly, golden files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "corpus" / "samples" / "china-iss-essay.ocr.txt"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="Rewrite golden files from the current output.")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def processor():
+    from pipeline.process import Processor
+
+    return Processor()
+
+
+@pytest.fixture(scope="session")
+def sample_result(processor):
+    return processor.process_file(SAMPLE)
+
+
+def make_pdf(path: Path, pages: list[list[str]], font_size: int = 11) -> Path:
+    """Write a simple one-column PDF whose pages hold the given lines (a real text layer, via reportlab)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    width, height = A4
+    for lines in pages:
+        text = c.beginText(72, height - 72)
+        text.setFont("Times-Roman", font_size)
+        for line in lines:
+            text.textLine(line)
+        c.drawText(text)
+        c.showPage()
+    c.save()
+    return path

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.clean import (
+    CleanOptions,
+    clean,
+    collapse_spaces,
+    footnote_numbers,
+    join_lines,
+    lost_capitals,
+    normalize_characters,
+    repair,
+    restore_capitals,
+)
+from pipeline.extract import text_pages
+from pipeline.types import RawDocument
+
+
+def _raw(text: str) -> RawDocument:
+    return RawDocument("t", "<t>", "0" * 64, text_pages(text))
+
+
+@pytest.mark.parametrize(
+    ("text_in", "text_out"),
+    [
+        ("inform-\nation sharing", "information sharing"),
+        ("coop-\nerative efforts", "cooperative efforts"),
+        ("accom-\nplished it", "accomplished it"),
+        ("Government- \nto-government talks", "Government-to-government talks"),
+        ("the government- \nsponsored researchers", "the government-sponsored researchers"),
+        ("The Alpha-\nMagnetic Spectrometer", "The Alpha-Magnetic Spectrometer"),
+        ("for non-\nmilitary objectives", "for non-military objectives"),
+        ("inaccessible space p \nrogram during", "inaccessible space program during"),
+        ("solutions with \n\npotential partners.", "solutions with potential partners."),
+        ("First paragraph ends.\n\nSecond one starts.", "First paragraph ends.\n\nSecond one starts."),
+        ("Ends here.\n  Indented new paragraph.", "Ends here.\n\nIndented new paragraph."),
+        ("a line\nthat continues.", "a line that continues."),
+        ("It ended.\nConclusion\nIn summary, it failed.", "It ended.\n\nConclusion\n\nIn summary, it failed."),
+        ("  leading space.\n\n\n", "leading space."),
+    ],
+)
+def test_join_lines(text_in: str, text_out: str) -> None:
+    assert repair(join_lines, text_in) == text_out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A- on the test was a good grade.",
+        "One paragraph only.",
+        "Government-to-government talks.",
+        "First.\n\nSecond.",
+    ],
+)
+def test_join_lines_leaves_alone(text: str) -> None:
+    assert join_lines(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text_in", "text_out"),
+    [
+        ("American components.1 Yet", "American components. Yet"),
+        ("export licensure.2 Such sanctions", "export licensure. Such sanctions"),
+        ("closer to cooperation.3 AMS and debris.4", "closer to cooperation. AMS and debris."),
+    ],
+)
+def test_footnote_numbers_removed(text_in: str, text_out: str) -> None:
+    assert repair(footnote_numbers, text_in) == text_out
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Italian-built Node 2, the module.", "Dextre and Canadarm2; in 1979 it began.", "It cost 3.5 million.", "in 1991.", "p. 45."],
+)
+def test_footnote_numbers_leave_text_numbers(text: str) -> None:
+    assert footnote_numbers(text) == []
+
+
+DAMAGED = (
+    "To uNderSTANd The CAuSeS of the relationship. had a partnership formed, the u.S. and eSA would agree. "
+    "The PrC and the MTCr regime differ. NGo administration helps. during the years it was hard. "
+    "earlier involvement helped. unprecedented in scope, it ended."
+)
+
+
+def test_lost_capitals_inferred_from_the_document() -> None:
+    assert {"u", "e", "r", "o", "d", "h"} <= lost_capitals(DAMAGED)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("To uNderSTANd The CAuSeS of", "To understand the causes of"),
+        ("had a partnership", "Had a partnership"),
+        ("the u.S. and eSA", "the U.S. and ESA"),
+        ("The PrC and the MTCr", "The PRC and the MTCR"),
+        ("NGo administration", "NGO administration"),
+        ("during the years", "During the years"),
+        ("unprecedented in scope", "Unprecedented in scope"),
+    ],
+)
+def test_restore_capitals(before: str, after: str) -> None:
+    assert after in repair(restore_capitals, DAMAGED)
+    assert before not in repair(restore_capitals, DAMAGED) or before == after
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. and the ESA agreed. During the war, the PRC waited.",
+        "The eBay and iPhone era. He said so.",
+        "The results were clear. the lowercase start happens once.",
+    ],
+)
+def test_restore_capitals_leaves_clean_text(text: str) -> None:
+    assert restore_capitals(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text_in", "text_out"),
+    [("\ufb01nal of\ufb02ine", "final offline"), ("soft\u00adhyphen", "softhyphen"), ("odd\u00a0space\u2009here", "odd space here")],
+)
+def test_normalize_characters(text_in: str, text_out: str) -> None:
+    assert repair(normalize_characters, text_in) == text_out
+
+
+def test_collapse_spaces() -> None:
+    assert repair(collapse_spaces, "two  spaces   here") == "two spaces here"
+
+
+def test_clean_sample_sections_footnotes_and_edit_log(sample_result) -> None:
+    cleaned = sample_result.clean
+    headings = [b.section for b in cleaned.blocks if b.kind == "heading"]
+    assert headings == ["International essence", "U.S. influence on space affairs", "Military versus civil objectives", "Conclusion"]
+    assert [n.number for n in cleaned.footnotes] == ["1", "2", "3", "4"]
+    assert "information sharing" in cleaned.text and "space program" in cleaned.text
+    assert "Government-to-government" in cleaned.text
+    rules = {e.rule for e in cleaned.edits}
+    assert {"join-lines", "footnotes", "case"} <= rules
+
+
+def test_clean_options_switch_repairs_off() -> None:
+    raw = _raw("the u.S. and eSA. had it. PrC rules and inform-\nation.1 Next")
+    off = clean(raw, CleanOptions(case=False, footnotes=False))
+    assert "u.S." in off.text and ".1" in off.text
+    on = clean(raw)
+    assert "U.S." in on.text and "information. Next" in on.text
+
+
+# --- properties -------------------------------------------------------------------
+
+WORDS = ["the", "treaty", "failed", "because", "nobody", "enforced", "its", "terms", "and", "Britain", "France",
+         "waited", "while", "prices", "rose", "in", "1923", "economy", "collapsed", "after", "war", "U.S.", "NATO"]
+sentence = st.lists(st.sampled_from(WORDS), min_size=3, max_size=14).map(lambda ws: (" ".join(ws)).capitalize() + ".")
+paragraph = st.lists(sentence, min_size=1, max_size=5).map(" ".join)
+prose = st.lists(paragraph, min_size=1, max_size=4).map("\n\n".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(prose)
+def test_clean_prose_is_unchanged(text: str) -> None:
+    cleaned = clean(_raw(text))
+    assert cleaned.text == text
+    assert cleaned.edits == ()
+
+
+damaged_text = st.lists(
+    st.sampled_from(list("abcdeABCDE uUsS.-\n,1\u00ad\ufb01") + ["u.S.", "eSA", "-\n", "\n\n", " 2 ", "tion", "the "]),
+    max_size=80,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(damaged_text)
+def test_repair_is_idempotent_and_offsets_map_back(text: str) -> None:
+    raw = _raw(text)
+    first = clean(raw)
+    again = clean(_raw(first.text))
+    assert again.text == first.text
+    offsets = list(first.raw_offsets)
+    assert len(offsets) == len(first.text) + 1
+    assert offsets == sorted(offsets) and all(0 <= o <= len(raw.text) for o in offsets)
+    for edit in first.edits:
+        assert 0 <= edit.raw_start <= edit.raw_end <= len(raw.text)
+    for i, ch in enumerate(first.text):
+        if ch.isalnum():
+            assert ch.lower() in unicodedata.normalize("NFKC", raw.text[offsets[i]]).lower()
