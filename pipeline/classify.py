@@ -7,14 +7,28 @@ cue-rule baseline defined here, and the trained scikit-learn pipeline
 
 from __future__ import annotations
 
+import json
+import logging
 import math
 import re
+from zipfile import ZIP_DEFLATED
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import ModelError
 from .types import ROLES, Prediction, Role, Sentence
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    from sklearn.pipeline import Pipeline
+
+logger = logging.getLogger(__name__)
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+DEFAULT_MODEL = MODELS_DIR / "roles"
 
 _YEAR = re.compile(r"\b(1[5-9]|20)\d\d(?:[’']?s)?\b")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b|%")
@@ -86,12 +100,201 @@ class CueRules:
         return Prediction(role, probabilities)  # type: ignore[arg-type]
 
 
-def load_model(name: str | None = None) -> RoleModel:
-    """Load a role model by name; ``rules`` (the default) is the cue-rule baseline.
+def load_model(name: str | Path | None = None) -> RoleModel:
+    """Load a role model: ``rules`` (the cue-rule baseline), a trained model folder, or None for the shipped model.
+
+    The shipped model is ``models/roles``; where it is missing, the cue rules
+    are used and a warning says so.
 
     Raises:
-        ModelError: No model of that name.
+        ModelError: The named model does not exist or cannot be loaded safely.
     """
-    if name in (None, "rules"):
+    if name == "rules":
         return CueRules()
-    raise ModelError(f"unknown model {name!r}: use 'rules'")
+    if name is None:
+        if not (DEFAULT_MODEL / MODEL_FILE).exists():
+            logger.warning("no trained model at %s: using the cue rules", DEFAULT_MODEL)
+            return CueRules()
+        name = DEFAULT_MODEL
+    path = Path(name)
+    if not (path / MODEL_FILE).exists():
+        raise ModelError(f"{path}: no such model (expected {MODEL_FILE} and {CARD_FILE} in it, or 'rules')")
+    return load_trained(path)
+
+
+# --- the trained model --------------------------------------------------------------
+
+NUMERIC_COLUMNS = (
+    "pos_in_paragraph", "first_in_paragraph", "last_in_paragraph", "pos_in_essay", "first_paragraph", "last_paragraph",
+    "section_conclusion", "section_intro", "log_length", "n_dates", "n_numbers", "n_names", "n_documents", "has_year",
+    "has_quote", "question", "is_claim", "cue_cause", "cue_evidence", "cue_conclusion", "cue_contrast",
+    "prev_cue_cause", "prev_cue_evidence", "prev_cue_conclusion", "next_cue_cause", "next_cue_evidence", "next_cue_conclusion",
+)
+_NUMBER_LABELS = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY"})
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+_DOCUMENT_LABELS = frozenset({"LAW", "WORK_OF_ART", "EVENT"})
+
+
+def sentence_features(sentences: Sequence[Sentence]) -> pd.DataFrame:
+    """The classifier's input for one document: text, cue tokens, neighbour text and numeric features.
+
+    Sentences must be one document's, in order; position, section and the
+    neighbouring sentences are part of what the model sees.
+    """
+    import numpy as np
+    import pandas as pd
+
+    n = len(sentences)
+    last_paragraph = max((s.paragraph_id for s in sentences), default=0)
+    by_paragraph: dict[int, list[int]] = {}
+    for i, s in enumerate(sentences):
+        by_paragraph.setdefault(s.paragraph_id, []).append(i)
+    kinds = [[c.kind for c in s.cues] for s in sentences]
+    rows = []
+    for i, s in enumerate(sentences):
+        members = by_paragraph[s.paragraph_id]
+        k = members.index(i)
+        labels = [e.label for e in s.entities]
+        section = (s.section or "").lower()
+        prev_kinds = kinds[i - 1] if i > 0 else []
+        next_kinds = kinds[i + 1] if i + 1 < n else []
+        rows.append({
+            "text": s.text,
+            "cues": " ".join([f"{c.kind}:{c.text.lower().replace(' ', '_')}" for c in s.cues] + [c.kind for c in s.cues]),
+            "context": " ".join(x.text for x in sentences[max(0, i - 1):i] + sentences[i + 1:i + 2]),
+            "tags": s.tags,
+            "pos_in_paragraph": k / max(len(members) - 1, 1),
+            "first_in_paragraph": float(k == 0),
+            "last_in_paragraph": float(k == len(members) - 1),
+            "pos_in_essay": i / max(n - 1, 1),
+            "first_paragraph": float(s.paragraph_id == 0),
+            "last_paragraph": float(s.paragraph_id == last_paragraph),
+            "section_conclusion": float("conclu" in section or "summary" in section),
+            "section_intro": float("intro" in section),
+            "log_length": float(np.log1p(len(s.text.split()))),
+            "n_dates": float(labels.count("DATE")),
+            "n_numbers": float(sum(label in _NUMBER_LABELS for label in labels)),
+            "n_names": float(sum(label in _NAME_LABELS for label in labels)),
+            "n_documents": float(sum(label in _DOCUMENT_LABELS for label in labels)),
+            "has_year": float(bool(_YEAR.search(s.text))),
+            "has_quote": float(bool(_QUOTE.search(s.text))),
+            "question": float(s.text.rstrip().endswith("?")),
+            "is_claim": float(s.is_claim),
+            **{f"cue_{kind}": float(kinds[i].count(kind)) for kind in ("cause", "evidence", "conclusion", "contrast")},
+            **{f"prev_cue_{kind}": float(prev_kinds.count(kind)) for kind in ("cause", "evidence", "conclusion")},
+            **{f"next_cue_{kind}": float(next_kinds.count(kind)) for kind in ("cause", "evidence", "conclusion")},
+        })
+    return pd.DataFrame(rows, columns=["text", "cues", "context", "tags", *NUMERIC_COLUMNS])
+
+
+def build_classifier(C: float = 4.0, char_max_features: int = 60000, random_state: int = 0) -> Pipeline:
+    """The role classifier: word and character n-grams, cue tokens, neighbour text and numeric features into a logistic regression."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    features = ColumnTransformer(
+        [
+            ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), "text"),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=3, sublinear_tf=True,
+                                      max_features=char_max_features), "text"),
+            ("cues", CountVectorizer(token_pattern=r"\S+", lowercase=False, binary=True), "cues"),
+            ("context", TfidfVectorizer(min_df=3, sublinear_tf=True, max_features=20000), "context"),
+            ("tags", TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=(1, 3), min_df=3, sublinear_tf=True), "tags"),
+            ("numbers", StandardScaler(), list(NUMERIC_COLUMNS)),
+        ]
+    )
+    model = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=random_state)
+    return Pipeline([("features", features), ("model", model)])
+
+
+class TrainedRoles:
+    """A fitted role classifier with its model card; implements :class:`RoleModel`."""
+
+    def __init__(self, pipeline: Pipeline, card: dict[str, Any]) -> None:
+        self.pipeline = pipeline
+        self.card = card
+        self.name = str(card.get("name", "trained"))
+
+    def probabilities(self, sentences: Sequence[Sentence]) -> np.ndarray:
+        """Role probabilities in ROLES order, one row per sentence."""
+        import numpy as np
+
+        if not sentences:
+            return np.zeros((0, len(ROLES)))
+        proba = self.pipeline.predict_proba(sentence_features(sentences))
+        order = [list(self.pipeline.classes_).index(role) for role in ROLES]
+        return proba[:, order]
+
+    def predict(self, sentences: Sequence[Sentence]) -> list[Prediction]:
+        """Predict a role with probabilities for each sentence."""
+        out = []
+        for row in self.probabilities(sentences):
+            probabilities = tuple(round(float(p), 4) for p in row)
+            out.append(Prediction(ROLES[int(row.argmax())], probabilities))  # type: ignore[arg-type]
+        return out
+
+
+# --- safe persistence -----------------------------------------------------------------
+
+MODEL_FILE = "model.skops"
+CARD_FILE = "model-card.json"
+
+# Reviewed: the types a role model file holds that skops does not trust by default.
+# Every type of the stock Pipeline built by build_classifier is in skops' default
+# trusted set, so the list is empty; tests keep it equal to what a saved model needs.
+TRUSTED_TYPES: list[str] = []
+
+
+def save_trained(model: TrainedRoles, folder: str | Path) -> None:
+    """Save a trained model with skops (no pickle) and its model card as JSON and Markdown."""
+    import skops.io as sio
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for _, transformer, _ in model.pipeline.named_steps["features"].transformers_:
+        if hasattr(transformer, "stop_words_"):
+            del transformer.stop_words_  # the pruned vocabulary: only needed to inspect a fit, and most of the file
+    sio.dump(model.pipeline, folder / MODEL_FILE, compression=ZIP_DEFLATED, compresslevel=9)
+    (folder / CARD_FILE).write_text(json.dumps(model.card, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (folder / "MODEL_CARD.md").write_text(card_markdown(model.card), encoding="utf-8")
+
+
+def load_trained(folder: str | Path) -> TrainedRoles:
+    """Load a trained model folder, refusing any file that holds types outside TRUSTED_TYPES.
+
+    Raises:
+        ModelError: Unknown types in the file, or an unreadable model or card.
+    """
+    import skops.io as sio
+
+    folder = Path(folder)
+    path = folder / MODEL_FILE
+    try:
+        untrusted = sorted(set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES))
+        if untrusted:
+            raise ModelError(f"{path}: refusing to load: untrusted types {', '.join(untrusted)}")
+        pipeline = sio.load(path, trusted=TRUSTED_TYPES)
+        card = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
+    except ModelError:
+        raise
+    except Exception as e:
+        raise ModelError(f"{path}: cannot load model: {type(e).__name__}: {e}") from e
+    return TrainedRoles(pipeline, card)
+
+
+def card_markdown(card: dict[str, Any]) -> str:
+    """The model card as Markdown, generated from the JSON card so the two never disagree."""
+    lines = [f"# Model card: {card.get('name', 'roles')}", "", card.get("description", ""), ""]
+    lines += ["| field | value |", "|---|---|"]
+    for key in ("labels", "corpus", "corpus_hash", "essays", "sentences", "guideline_version", "trained_at_commit"):
+        if key in card:
+            lines.append(f"| {key} | {card[key]} |")
+    lines += ["", "## Parameters", "", "```json", json.dumps(card.get("parameters", {}), indent=2, sort_keys=True), "```"]
+    lines += ["", "## Library versions", ""] + [f"- {k} {v}" for k, v in sorted(card.get("versions", {}).items())]
+    scores = card.get("scores", {})
+    if scores:
+        lines += ["", "## Scores", "", "```json", json.dumps(scores, indent=2, sort_keys=True), "```"]
+    return "\n".join(lines) + "\n"

@@ -129,6 +129,102 @@ def clean_command(file: Path, diff: bool, **switches: bool) -> None:
         click.echo(f"{edit.rule}\t{edit.raw_start}-{edit.raw_end}\t{edit.before!r} -> {edit.after!r}")
 
 
+@cli.command("train")
+@click.option("--corpus", "corpus_path", required=True, type=click.Path(exists=True, path_type=Path),
+              help="Essay folder (corpus/essays) or a CSV/JSONL file of labelled sentences (doc_id, text, role).")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Model folder to write.")
+@click.option("--sample", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="An evaluation essay JSON with a 'source' document, scored end to end into the model card.")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2), help="Cross-validation folds for the card.")
+@click.option("-C", "C", default=4.0, show_default=True, help="Inverse regularisation of the logistic regression.")
+def train_command(corpus_path: Path, out: Path, sample: Path | None, folds: int, C: float) -> None:
+    """Train the role classifier on an annotated corpus and save it with its model card."""
+    from .classify import save_trained
+    from .corpus import load_corpus
+    from .train import cross_validate, featurize, train
+
+    try:
+        essays = load_corpus(corpus_path)
+        data = featurize(essays)
+        params = {"C": C}
+        scores = {"cross_validation": cross_validate(data, params, folds)}
+        model = train(data, params, scores=scores)
+        if sample is not None:
+            model.card["scores"]["sample"] = _score_sample(model, sample)
+        model.card["corpus"] = str(corpus_path)
+        model.card["guideline_version"] = ", ".join(sorted({e.guideline_version for e in essays} - {""}))
+        save_trained(model, out)
+    except ArgmapError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(_report_text("cross-validation", scores["cross_validation"]))
+    if sample is not None:
+        click.echo(_report_text("sample", model.card["scores"]["sample"]))
+    click.echo(f"saved {out}")
+
+
+@cli.command("evaluate")
+@click.option("--corpus", "corpus_path", required=True, type=click.Path(exists=True, path_type=Path), help="Annotated corpus.")
+@click.option("--model", default=None, help="Model to score on --sample: a model folder or 'rules' (default: the shipped model).")
+@click.option("--sample", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="An evaluation essay JSON whose 'source' document is processed end to end and scored.")
+@click.option("--agreement", "agreement_path", type=click.Path(exists=True, path_type=Path), default=None,
+              help="A second annotation of some essays: prints Cohen's kappa against --corpus.")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2), help="Cross-validation folds.")
+@click.option("-C", "C", default=4.0, show_default=True, help="Inverse regularisation of the logistic regression.")
+def evaluate_command(corpus_path: Path, model: str | None, sample: Path | None, agreement_path: Path | None,
+                     folds: int, C: float) -> None:
+    """Essay-grouped cross-validation of the classifier against the cue-rule baseline on the same folds."""
+    from .classify import load_model
+    from .corpus import load_corpus
+    from .train import agreement, cross_validate, featurize
+
+    try:
+        essays = load_corpus(corpus_path)
+        click.echo(_report_text(f"cross-validation ({folds} folds, essay-grouped)", cross_validate(featurize(essays), {"C": C}, folds)))
+        if sample is not None:
+            click.echo(_report_text(f"sample {sample.name}", _score_sample(load_model(model), sample)))
+        if agreement_path is not None:
+            result = agreement(essays, load_corpus(agreement_path))
+            click.echo(f"agreement: {result['essays']} essays, {result['sentences']} sentences, "
+                       f"Cohen's kappa {result['kappa']:.3f}, raw agreement {result['agreement']:.3f}")
+    except ArgmapError as e:
+        raise click.ClickException(str(e)) from e
+
+
+def _score_sample(model: Any, gold_path: Path) -> dict[str, Any]:
+    """Process an evaluation essay's source document end to end and score ``model`` against its annotation."""
+    import json
+
+    from .corpus import load_essay
+    from .process import Processor, Settings
+    from .train import evaluate_document
+
+    gold = load_essay(gold_path)
+    source = json.loads(gold_path.read_text(encoding="utf-8")).get("source")
+    if not source:
+        raise ArgmapError(f"{gold_path}: no 'source' document named to evaluate on")
+    result = Processor(Settings(model="rules")).process_file(gold_path.parent / source)
+    return evaluate_document(model, gold, result.sentences)
+
+
+def _report_text(title: str, report: dict[str, Any]) -> str:
+    from .types import ROLES
+
+    lines = [f"== {title}", f"{'role':<12}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}"]
+    for role in ROLES:
+        r = report["per_role"][role]
+        lines.append(f"{role:<12}{r['precision']:>10.3f}{r['recall']:>10.3f}{r['f1']:>10.3f}{r['support']:>10}")
+    lines.append(f"macro-F1 {report['macro_f1']:.3f}  accuracy {report['accuracy']:.3f}")
+    if "ece" in report:
+        lines.append(f"expected calibration error {report['ece']:.3f}")
+    if "baseline" in report:
+        gain = report["macro_f1"] - report["baseline"]["macro_f1"]
+        lines.append(f"cue-rule baseline macro-F1 {report['baseline']['macro_f1']:.3f} (gain {gain:+.3f})")
+    lines.append("confusion (rows gold, columns predicted: " + ", ".join(ROLES) + ")")
+    lines += ["  " + " ".join(f"{n:>5}" for n in row) for row in report["confusion"]]
+    return "\n".join(lines)
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli(prog_name="argmap")

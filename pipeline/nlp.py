@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -60,7 +60,9 @@ def load_nlp(name: str | None = None) -> Language:
     return nlp
 
 
-def analyze_sentences(clean: CleanDocument, nlp: Language | None = None) -> tuple[Sentence, ...]:
+def analyze_sentences(
+    clean: CleanDocument, nlp: Language | None = None, spans: Sequence[tuple[int, int]] | None = None
+) -> tuple[Sentence, ...]:
     """Split the paragraphs of a cleaned document into sentences and annotate them.
 
     Each paragraph is parsed on its own, so no sentence crosses a paragraph
@@ -69,6 +71,7 @@ def analyze_sentences(clean: CleanDocument, nlp: Language | None = None) -> tupl
     Args:
         clean: The cleaned document.
         nlp: A pipeline from :func:`load_nlp` (default: the default pipeline).
+        spans: Given sentence boundaries (an annotated corpus's) to use instead of spaCy's.
 
     Returns:
         The sentences in reading order, ids counting from 0.
@@ -79,7 +82,7 @@ def analyze_sentences(clean: CleanDocument, nlp: Language | None = None) -> tupl
     sentences: list[Sentence] = []
     docs: Iterable[Doc] = nlp.pipe(clean.text[p.start:p.end] for p in paragraphs)
     for paragraph_id, (block, doc) in enumerate(zip(paragraphs, docs)):
-        for sent in doc.sents:
+        for sent in _sentence_spans(doc, block.start, block.end, spans):
             text = sent.text.strip()
             if not text:
                 continue
@@ -100,9 +103,22 @@ def analyze_sentences(clean: CleanDocument, nlp: Language | None = None) -> tupl
                     cues=tuple(_cues(doc, sent, block.start)),
                     is_claim=is_claim(sent),
                     footnotes=tuple(n.number for n in notes if start < n.position <= end + 1),
+                    tags=_tags(sent),
                 )
             )
     return tuple(sentences)
+
+
+def _sentence_spans(doc: Doc, start: int, end: int, spans: Sequence[tuple[int, int]] | None) -> Iterable[SpacySpan]:
+    if spans is None:
+        return doc.sents
+    inside = [(s - start, e - start) for s, e in spans if start <= s and e <= end]
+    return [span for s, e in inside if (span := doc.char_span(s, e, alignment_mode="expand")) is not None]
+
+
+def _tags(sent: SpacySpan) -> str:
+    """Part-of-speech tags with the main verb marked, the grammatical shape the classifier sees."""
+    return " ".join(f"ROOT_{t.tag_}" if t.dep_ == "ROOT" else t.tag_ for t in sent if not t.is_space)
 
 
 def _entities(sent: SpacySpan, offset: int) -> Iterable[Entity]:

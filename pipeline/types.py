@@ -166,6 +166,7 @@ class Sentence:
     cues: tuple[Cue, ...] = ()
     is_claim: bool = False
     footnotes: tuple[str, ...] = ()
+    tags: str = ""
 
 
 @dataclass(frozen=True, slots=True)

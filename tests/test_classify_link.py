@@ -36,7 +36,7 @@ def test_cue_rules_roles(sentence: Sentence, role: str) -> None:
 
 def test_load_model() -> None:
     assert load_model("rules").name == "rules-v1"
-    with pytest.raises(ModelError, match="unknown model 'nope'"):
+    with pytest.raises(ModelError, match="nope: no such model"):
         load_model("nope")
 
 

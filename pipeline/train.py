@@ -1,0 +1,188 @@
+"""Training and evaluation of the role classifier on an annotated corpus.
+
+Gold sentence boundaries are used for training and cross-validation (the
+spaCy stage annotates the annotated spans), so labels never have to be moved
+between segmentations. A document evaluated end to end (the OCR'd sample) is
+aligned to its gold annotation by word overlap instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .classify import CueRules, RoleModel, TrainedRoles, build_classifier, sentence_features
+from .corpus import Essay, corpus_hash
+from .errors import CorpusError
+from .nlp import analyze_sentences, load_nlp
+from .types import ROLES, Sentence
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    from spacy.language import Language
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PARAMS: dict[str, Any] = {"C": 4.0, "char_max_features": 60000, "random_state": 0}
+
+
+@dataclass(frozen=True, eq=False)
+class Featurized:
+    """A corpus run through the spaCy stage on its gold sentence boundaries."""
+
+    essays: tuple[Essay, ...]
+    sentences: tuple[tuple[Sentence, ...], ...]
+
+    def table(self) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        """Features, gold roles and essay groups, one row per sentence."""
+        import numpy as np
+        import pandas as pd
+
+        frames = [sentence_features(s) for s in self.sentences]
+        X = pd.concat(frames, ignore_index=True) if frames else sentence_features(())
+        y = np.array([g.role for e in self.essays for g in e.sentences])
+        groups = np.array([i for i, e in enumerate(self.essays) for _ in e.sentences])
+        return X, y, groups
+
+
+def featurize(essays: Sequence[Essay], nlp: Language | None = None) -> Featurized:
+    """Run the spaCy stage over each essay on its gold sentence boundaries.
+
+    Raises:
+        CorpusError: An annotated sentence could not be matched to spaCy tokens.
+    """
+    nlp = nlp or load_nlp()
+    out = []
+    for essay in essays:
+        sentences = analyze_sentences(essay.as_clean(), nlp, spans=essay.spans)
+        if [s.start for s in sentences] != [g.start for g in essay.sentences]:
+            raise CorpusError(f"{essay.id}: annotated sentences do not align with spaCy's tokens")
+        out.append(sentences)
+    return Featurized(tuple(essays), tuple(out))
+
+
+def train(data: Featurized, params: dict[str, Any] | None = None, *, name: str = "roles-lr-v1",
+          scores: dict[str, Any] | None = None) -> TrainedRoles:
+    """Fit the role classifier on a featurized corpus and write its model card."""
+    params = {**DEFAULT_PARAMS, **(params or {})}
+    X, y, _ = data.table()
+    pipeline = build_classifier(**params)
+    pipeline.fit(X, y)
+    card = {
+        "name": name,
+        "description": "Sentence role classifier (cause, evidence, conclusion, other) for history and policy essays.",
+        "labels": list(ROLES),
+        "corpus_hash": corpus_hash(data.essays),
+        "essays": len(data.essays),
+        "sentences": int(len(y)),
+        "label_counts": {role: int((y == role).sum()) for role in ROLES},
+        "parameters": params,
+        "versions": _versions(),
+        "scores": scores or {},
+    }
+    return TrainedRoles(pipeline, card)
+
+
+def cross_validate(data: Featurized, params: dict[str, Any] | None = None, folds: int = 5) -> dict[str, Any]:
+    """Essay-grouped k-fold cross-validation of the classifier and the cue-rule baseline on the same folds."""
+    import numpy as np
+    from sklearn.model_selection import GroupKFold
+
+    params = {**DEFAULT_PARAMS, **(params or {})}
+    X, y, groups = data.table()
+    flat = [s for sentences in data.sentences for s in sentences]
+    rules = CueRules()
+    predicted = np.empty(len(y), dtype=object)
+    baseline = np.array([p.role for p in rules.predict(flat)], dtype=object)
+    proba = np.zeros((len(y), len(ROLES)))
+    for train_idx, test_idx in GroupKFold(n_splits=folds).split(X, y, groups):
+        pipeline = build_classifier(**params).fit(X.iloc[train_idx], y[train_idx])
+        p = pipeline.predict_proba(X.iloc[test_idx])
+        p = p[:, [list(pipeline.classes_).index(r) for r in ROLES]]
+        proba[test_idx] = p
+        predicted[test_idx] = np.array(ROLES)[p.argmax(axis=1)]
+    report = role_report(y, predicted)
+    report["ece"] = expected_calibration_error(y, proba)
+    report["baseline"] = role_report(y, baseline)
+    report["folds"] = folds
+    return report
+
+
+def role_report(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
+    """Per-role precision, recall and F1, macro-F1, accuracy and the confusion matrix (rows gold, columns predicted)."""
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
+    p, r, f, support = precision_recall_fscore_support(gold, predicted, labels=list(ROLES), zero_division=0)
+    return {
+        "macro_f1": round(float(f1_score(gold, predicted, labels=list(ROLES), average="macro", zero_division=0)), 4),
+        "accuracy": round(float(accuracy_score(gold, predicted)), 4),
+        "per_role": {role: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4), "f1": round(float(f[i]), 4),
+                            "support": int(support[i])} for i, role in enumerate(ROLES)},
+        "confusion": confusion_matrix(gold, predicted, labels=list(ROLES)).tolist(),
+    }
+
+
+def expected_calibration_error(gold: Sequence[str], proba: np.ndarray, bins: int = 10) -> float:
+    """ECE of the top-class probability over equal-width bins."""
+    import numpy as np
+
+    confidence = proba.max(axis=1)
+    correct = np.array(ROLES)[proba.argmax(axis=1)] == np.asarray(gold)
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        mask = (confidence > lo) & (confidence <= hi)
+        if mask.any():
+            total += mask.mean() * abs(correct[mask].mean() - confidence[mask].mean())
+    return round(float(total), 4)
+
+
+def evaluate_document(model: RoleModel, gold: Essay, sentences: Sequence[Sentence]) -> dict[str, Any]:
+    """Score a model on a document processed end to end, aligning its sentences to the gold ones by word overlap."""
+    predicted = model.predict(sentences)
+    words = [_words(s.text) for s in sentences]
+    pairs = []
+    for g in gold.sentences:
+        target = _words(g.text)
+        best = max(range(len(sentences)), key=lambda i: len(target & words[i]) / (len(target | words[i]) or 1))
+        pairs.append((g.role, predicted[best].role))
+    report = role_report([g for g, _ in pairs], [p for _, p in pairs])
+    report["aligned_sentences"] = len(pairs)
+    return report
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    packages = ("scikit-learn", "spacy", "numpy", "scipy", "skops", "pandas")
+    return {"python": platform.python_version(), **{p: version(p) for p in packages}}
+
+
+def agreement(first: Sequence[Essay], second: Sequence[Essay]) -> dict[str, Any]:
+    """Cohen's kappa between two annotations of the same essays (matched by id, sentence by sentence).
+
+    Raises:
+        CorpusError: An essay of ``second`` is missing from ``first`` or its sentences differ.
+    """
+    from sklearn.metrics import cohen_kappa_score
+
+    by_id = {e.id: e for e in first}
+    a: list[str] = []
+    b: list[str] = []
+    for essay in second:
+        other = by_id.get(essay.id)
+        if other is None or [s.text for s in other.sentences] != [s.text for s in essay.sentences]:
+            raise CorpusError(f"{essay.id}: not annotated with the same sentences in both annotations")
+        a += [s.role for s in other.sentences]
+        b += [s.role for s in essay.sentences]
+    return {"essays": len(second), "sentences": len(a), "kappa": round(float(cohen_kappa_score(a, b)), 4),
+            "agreement": round(sum(x == y for x, y in zip(a, b)) / max(len(a), 1), 4)}

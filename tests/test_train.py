@@ -1,0 +1,141 @@
+"""The trained role classifier: corpus loading, fitting, safe persistence, evaluation, and the shipped model's card."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+
+from pipeline.classify import DEFAULT_MODEL, MODEL_FILE, TRUSTED_TYPES, load_model, load_trained, save_trained
+from pipeline.cli import cli
+from pipeline.corpus import corpus_hash, load_corpus, load_essay
+from pipeline.errors import CorpusError, ModelError
+from pipeline.train import agreement, cross_validate, expected_calibration_error, featurize, train
+from pipeline.types import ROLES
+
+ESSAYS = ROOT / "corpus" / "essays"
+
+
+@pytest.fixture(scope="session")
+def small():
+    essays = load_corpus(ESSAYS)[:8]
+    return featurize(essays)
+
+
+@pytest.fixture(scope="session")
+def fitted(small):
+    return train(small, {"char_max_features": 5000})
+
+
+def test_corpus_offsets_and_text(small) -> None:
+    for essay in small.essays:
+        for s in essay.sentences:
+            assert essay.text[s.start:s.end] == s.text
+        assert sum(s.thesis for s in essay.sentences) == 1
+    assert len(corpus_hash(small.essays)) == 64
+
+
+def test_sample_annotation_rebuilds_the_transcription() -> None:
+    sample = load_essay(ROOT / "corpus" / "samples" / "china-iss-essay.json")
+    assert sample.split == "evaluation"
+    assert sample.text + "\n" == (ROOT / "tests" / "golden" / "china-iss-essay.transcription.txt").read_text(encoding="utf-8")
+    assert all(e.split != "evaluation" for e in load_corpus(ESSAYS))
+
+
+def test_user_csv_corpus(tmp_path: Path) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text("doc_id,paragraph_id,text,role\nd1,0,Prices rose in 1923.,evidence\nd1,0,So the mark fell.,cause\n"
+                    "d1,1,Reform must come.,conclusion\n", encoding="utf-8")
+    (essay,) = load_corpus(path)
+    assert essay.text == "Prices rose in 1923. So the mark fell.\n\nReform must come."
+    assert [s.role for s in essay.sentences] == ["evidence", "cause", "conclusion"]
+    path.write_text("doc_id,text,role\nd1,Something.,claim\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="unknown role 'claim'"):
+        load_corpus(path)
+
+
+def test_classifier_probabilities_and_labels(fitted, small) -> None:
+    assert list(fitted.pipeline.classes_) == sorted(ROLES)
+    sentences = small.sentences[0]
+    proba = fitted.probabilities(sentences)
+    assert proba.shape == (len(sentences), 4)
+    assert np.allclose(proba.sum(axis=1), 1)
+    predictions = fitted.predict(sentences)
+    gold = [s.role for s in small.essays[0].sentences]
+    assert sum(p.role == g for p, g in zip(predictions, gold)) / len(gold) > 0.8  # fitted on this essay
+
+
+def test_model_round_trip_is_safe_and_exact(fitted, small, tmp_path: Path) -> None:
+    import skops.io as sio
+
+    save_trained(fitted, tmp_path / "m")
+    assert sorted(sio.get_untrusted_types(file=tmp_path / "m" / MODEL_FILE)) == TRUSTED_TYPES
+    loaded = load_trained(tmp_path / "m")
+    assert np.allclose(loaded.probabilities(small.sentences[1]), fitted.probabilities(small.sentences[1]))
+    assert json.loads((tmp_path / "m" / "model-card.json").read_text())["labels"] == list(ROLES)
+
+
+class Crafted:
+    """Not a type any argmap model holds."""
+
+
+def test_model_with_unknown_types_is_refused(tmp_path: Path) -> None:
+    import skops.io as sio
+
+    (tmp_path / "bad").mkdir()
+    sio.dump({"payload": Crafted()}, tmp_path / "bad" / MODEL_FILE)
+    (tmp_path / "bad" / "model-card.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(ModelError, match="refusing to load: untrusted types .*Crafted"):
+        load_trained(tmp_path / "bad")
+    with pytest.raises(ModelError, match="no such model"):
+        load_model(tmp_path / "missing")
+
+
+def test_cross_validation_reports_model_and_baseline(small) -> None:
+    report = cross_validate(small, {"char_max_features": 5000}, folds=2)
+    assert set(report["per_role"]) == set(ROLES)
+    assert 0 <= report["ece"] <= 1 and 0 <= report["baseline"]["macro_f1"] <= 1
+    assert sum(map(sum, report["confusion"])) == sum(len(e.sentences) for e in small.essays)
+
+
+def test_expected_calibration_error() -> None:
+    proba = np.array([[0.9, 0.05, 0.03, 0.02], [0.6, 0.2, 0.1, 0.1]])
+    assert expected_calibration_error(["cause", "evidence"], proba) == pytest.approx(0.5 * 0.1 + 0.5 * 0.6, abs=1e-4)
+
+
+def test_agreement_needs_same_sentences(small) -> None:
+    essays = small.essays[:2]
+    assert agreement(essays, essays)["kappa"] == 1.0
+    with pytest.raises(CorpusError):
+        agreement(essays[:1], essays[1:])
+
+
+def test_train_and_evaluate_commands_on_a_user_csv(tmp_path: Path) -> None:
+    rows = ["doc_id,text,role"]
+    for d in range(4):
+        rows += [f"d{d},In {1900 + d} exports fell by {d + 10} percent.,evidence",
+                 f"d{d},The crisis happened because credit dried up.,cause",
+                 f"d{d},Therefore the policy must change.,conclusion",
+                 f"d{d},This essay asks why.,other"]
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    done = runner.invoke(cli, ["train", "--corpus", str(tmp_path / "labels.csv"), "--out", str(tmp_path / "m"), "--folds", "2"])
+    assert done.exit_code == 0, done.output
+    assert "macro-F1" in done.output and (tmp_path / "m" / MODEL_FILE).exists()
+    card = json.loads((tmp_path / "m" / "model-card.json").read_text())
+    assert card["sentences"] == 16 and card["scores"]["cross_validation"]["folds"] == 2
+    done = runner.invoke(cli, ["evaluate", "--corpus", str(tmp_path / "labels.csv"), "--folds", "2"])
+    assert done.exit_code == 0 and "cue-rule baseline macro-F1" in done.output
+
+
+def test_shipped_model_card_backs_its_claims() -> None:
+    card = json.loads((DEFAULT_MODEL / "model-card.json").read_text(encoding="utf-8"))
+    cv = card["scores"]["cross_validation"]
+    assert card["labels"] == list(ROLES) and card["essays"] >= 80 and card["sentences"] >= 3000
+    assert cv["macro_f1"] >= 0.80 and cv["macro_f1"] - cv["baseline"]["macro_f1"] >= 0.10 and cv["ece"] <= 0.05
+    assert card["corpus_hash"] == corpus_hash(load_corpus(ESSAYS))
+    assert load_model().name == card["name"]
