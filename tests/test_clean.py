@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 import pytest
@@ -16,7 +17,9 @@ from pipeline.clean import (
     normalize_characters,
     repair,
     restore_capitals,
+    restore_names,
 )
+from pipeline.damage import word_error_rate
 from pipeline.extract import text_pages
 from pipeline.types import RawDocument
 
@@ -42,6 +45,15 @@ def _raw(text: str) -> RawDocument:
         ("a line\nthat continues.", "a line that continues."),
         ("It ended.\nConclusion\nIn summary, it failed.", "It ended.\n\nConclusion\n\nIn summary, it failed."),
         ("  leading space.\n\n\n", "leading space."),
+        ("the ban-\nking crisis", "the banking crisis"),
+        ("went Now-\nhere at all", "went Nowhere at all"),
+        ("the socio-\npolitical setting", "the socio-political setting"),
+        ("the con \nference met", "the conference met"),
+        ("the ext \nended talks", "the extended talks"),
+        ("the a \nrmaments race", "the armaments race"),
+        ("in the 1920s \nand after", "in the 1920s and after"),
+        ("went a \nway home", "went a way home"),
+        ("fell ten per \ncent", "fell ten per cent"),
     ],
 )
 def test_join_lines(text_in: str, text_out: str) -> None:
@@ -67,6 +79,7 @@ def test_join_lines_leaves_alone(text: str) -> None:
         ("American components.1 Yet", "American components. Yet"),
         ("export licensure.2 Such sanctions", "export licensure. Such sanctions"),
         ("closer to cooperation.3 AMS and debris.4", "closer to cooperation. AMS and debris."),
+        ("What had changed?1 Nothing.", "What had changed? Nothing."),
     ],
 )
 def test_footnote_numbers_removed(text_in: str, text_out: str) -> None:
@@ -119,6 +132,107 @@ def test_restore_capitals(before: str, after: str) -> None:
 )
 def test_restore_capitals_leaves_clean_text(text: str) -> None:
     assert restore_capitals(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text_in", "text_out"),
+    [
+        ("THE HOLDOUTS LOOK stubborn.", "The holdouts look stubborn."),
+        ("THE HOLdOuTS LOOK stubborn.", "The holdouts look stubborn."),
+        ("WHAT, THEN, OF THE treaty?", "What, then, of the treaty?"),
+        ("IN LONDON THE CABINET met.", "In London the cabinet met."),
+        ("THE ECB RAISED rates.", "The ECB raised rates."),
+        ("The GdP fell.", "The GDP fell."),
+        ("The Fcc ruled.", "The FCC ruled."),
+    ],
+)
+def test_restore_capitals_small_caps_and_acronyms(text_in: str, text_out: str) -> None:
+    assert repair(functools.partial(restore_capitals, lost=frozenset("dgcuo")), text_in) == text_out
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["NATO EU talks began.", "The Ms and Dr titles.", "The Edo period.", "The Cup final."],
+)
+def test_restore_capitals_leaves_acronyms_and_words(text: str) -> None:
+    assert restore_capitals(text, frozenset("dgcuotse")) == []
+
+
+LOST = frozenset("uedrhop")
+
+
+@pytest.mark.parametrize(
+    ("text_in", "text_out"),
+    [
+        ("with the russian Soyuz", "with the Russian Soyuz"),
+        ("Germany, russia, Argentina, and ukraine, China", "Germany, Russia, Argentina, and Ukraine, China"),
+        ("modified the orion module", "modified the Orion module"),
+        ("the european Space Agency (ESA) agreed", "the European Space Agency (ESA) agreed"),
+        (
+            "a non-Missile Technology Control regime (MTCR) country",
+            "a non-Missile Technology Control Regime (MTCR) country",
+        ),
+        ("between the united States and China", "between the United States and China"),
+        (
+            "such as the united Nations office of outer Space Affairs.",
+            "such as the United Nations Office of Outer Space Affairs.",
+        ),
+        (
+            "for the Committee on earth observation Satellites.",
+            "for the Committee on Earth Observation Satellites.",
+        ),
+        ("robotic arm, and experiment Logistics Module", "robotic arm, and Experiment Logistics Module"),
+        (
+            "The surviving China-U.S. understanding on Cooperation in Space",
+            "The surviving China-U.S. Understanding on Cooperation in Space",
+        ),
+        ("the europeans agreed", "the Europeans agreed"),
+        ("Saint-domingue rose", "Saint-domingue rose"),
+    ],
+)
+def test_restore_names(text_in: str, text_out: str) -> None:
+    assert repair(functools.partial(restore_names, lost=LOST), text_in) == text_out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "as it orbits the earth with added modules",
+        "the research module and the harmony of nations",
+        "The U.S. understood the importance of ESA.",
+        "the gross domestic product (GDP) fell",
+        "Germany invaded Belgium and defeated France.",
+        "that Russia would mobilise",
+        "the office of the president",
+        "i.e. the point (i) and (ii)",
+        "an unusual hypothesis held",
+        "the mail@orion example",
+    ],
+)
+def test_restore_names_leaves_alone(text: str) -> None:
+    assert restore_names(text, LOST) == []
+
+
+@pytest.mark.parametrize(
+    ("text_in", "text_out"),
+    [("then i said so", "then I said so"), ("so i’m here", "so I’m here"), ("i.e. not (i) here", "i.e. not (i) here")],
+)
+def test_restore_names_pronoun_i(text_in: str, text_out: str) -> None:
+    assert repair(functools.partial(restore_names, lost=frozenset("i")), text_in) == text_out
+
+
+def test_restore_names_needs_lost_letters() -> None:
+    assert restore_names("the russian Soyuz", frozenset("abc")) == []
+    assert restore_names("A plain text. with the russian Soyuz") == []  # no evidence that capitals were lost
+
+
+def test_clean_sample_word_error_rate(sample_result) -> None:
+    from conftest import GOLDEN, SAMPLE
+
+    transcription = (GOLDEN / "china-iss-essay.transcription.txt").read_text(encoding="utf-8")
+    raw = SAMPLE.read_text(encoding="utf-8")
+    assert word_error_rate(transcription, raw) > 0.05
+    assert word_error_rate(transcription, sample_result.clean.text) <= 0.004  # 6 words of 1,595 (raw OCR: 5.5%)
 
 
 @pytest.mark.parametrize(
