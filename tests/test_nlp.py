@@ -3,7 +3,7 @@ from __future__ import annotations
 import spacy
 
 from pipeline.components import default_lexicon
-from pipeline.nlp import entity_key
+from pipeline.components import entity_key
 
 
 def test_sentences_point_into_clean_text(sample_result) -> None:
