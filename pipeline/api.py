@@ -9,15 +9,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError
-from .export import ROWS, TABLES, format_csv, write_atomic
+from .export import ROLE_COLOURS, ROWS, TABLES, format_csv, write_atomic
 from .extract import SUFFIXES
 from .process import Processor, Settings
-from .types import ROLES, DocumentResult
+from .types import ROLES, DocumentResult, Sentence
 
 if TYPE_CHECKING:
+    import networkx as nx
     import pandas as pd
 
-ROLE_COLOURS = {"cause": "#f4a261", "evidence": "#8ecae6", "conclusion": "#b5e48c", "other": "#eeeeee"}
+_ENTITY_STYLE = "text-decoration:underline 2px #355070;text-underline-offset:3px"
+_LABEL_STYLE = "font-family:sans-serif;font-size:.6em;color:#355070;margin-left:1px"
+_CUE_STYLE = "font-weight:bold;text-decoration:underline dotted"
 
 
 class ArgumentMap:
@@ -69,6 +72,43 @@ class ArgumentMap:
             rows = (row for result in self.results for row in ROWS[name](result))
             write_atomic(folder / f"{name}.csv", format_csv(columns, rows))
 
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The map as a networkx MultiDiGraph; with several documents, nodes are ``"<doc_id>:<sentence_id>"``."""
+        import networkx as nx
+
+        from .export import to_networkx
+
+        graphs = [to_networkx(result) for result in self.results]
+        if len(graphs) == 1:
+            return graphs[0]
+        return nx.union_all(
+            [nx.relabel_nodes(g, {n: f"{r.doc_id}:{n}" for n in g}) for g, r in zip(graphs, self.results)]
+        ) if graphs else nx.MultiDiGraph()
+
+    def to_graphml(self, path: str | Path | None = None) -> str:
+        """The map as GraphML text (Gephi, yEd, Cytoscape), also written to ``path`` if given."""
+        import networkx as nx
+
+        text = "\n".join(nx.generate_graphml(self.to_networkx(), prettyprint=True)) + "\n"
+        if path is not None:
+            write_atomic(path, text)
+        return text
+
+    def to_argdown(self, path: str | Path | None = None) -> str:
+        """The map as Argdown text (one block per document), also written to ``path`` if given."""
+        from .export import to_argdown
+
+        text = "\n".join(to_argdown(result) for result in self.results)
+        if path is not None:
+            write_atomic(path, text)
+        return text
+
+    def map_view(self) -> MapView:
+        """The map drawn as SVG (thesis on top, supporters below); shows itself in Jupyter."""
+        from .export import svg_map
+
+        return MapView("".join(svg_map(result) for result in self.results))
+
     def __repr__(self) -> str:
         counts = {role: 0 for role in ROLES}
         for result in self.results:
@@ -79,26 +119,62 @@ class ArgumentMap:
         return f"<ArgumentMap {len(self.results)} document(s): {shown}; {edges} edges>"
 
     def _repr_html_(self) -> str:
+        chip = "padding:0 4px;border-radius:3px"
         legend = " ".join(
-            f'<span style="background:{c};padding:0 4px;border-radius:3px">{role}</span>' for role, c in ROLE_COLOURS.items()
-        )
-        parts = [f'<div class="argmap" style="font-family:Georgia,serif;line-height:1.6;max-width:48em">'
-                 f"<div style='margin-bottom:.5em'>{legend}</div>"]
+            f'<span style="background:{c};{chip}">{role}</span>' for role, c in ROLE_COLOURS.items()
+        ) + (f' &nbsp; <u style="{_ENTITY_STYLE}">entity<sub style="{_LABEL_STYLE}">LABEL</sub></u>'
+             f' &nbsp; <b style="{_CUE_STYLE}">cue phrase</b>'
+             " &nbsp; <small>(hover a sentence for its role probabilities, a cue for its kind)</small>")
+        parts = [f'<div class="argmap" style="font-family:Georgia,serif;line-height:1.7;max-width:48em">'
+                 f"<div style='margin-bottom:.5em;font-family:sans-serif;font-size:.85em'>{legend}</div>"]
         for result in self.results:
             parts.append(f"<h4>{html.escape(result.doc_id)}</h4><p>")
             paragraph = None
-            for s, p in zip(result.sentences, result.predictions):
+            for s, p in zip(result.sentences, result.predictions, strict=True):
                 if paragraph is not None and s.paragraph_id != paragraph:
                     parts.append("</p><p>")
                 paragraph = s.paragraph_id
-                title = ", ".join(f"{role} {prob:.2f}" for role, prob in zip(ROLES, p.probabilities))
+                title = ", ".join(f"{role} {prob:.2f}" for role, prob in zip(ROLES, p.probabilities, strict=True))
                 parts.append(
                     f'<span class="argmap-{p.role}" title="{html.escape(title)}" '
-                    f'style="background:{ROLE_COLOURS[p.role]}">{html.escape(s.text)}</span> '
+                    f'style="background:{ROLE_COLOURS[p.role]}">{self._marked_html(s)}</span> '
                 )
             parts.append("</p>")
         parts.append("</div>")
         return "".join(parts)
+
+    @staticmethod
+    def _marked_html(sentence: Sentence) -> str:
+        """The sentence as escaped HTML with its cue phrases in bold and its entities underlined and labelled.
+
+        Where a cue and an entity overlap, the cue is shown (it says more about the role).
+        """
+        spans = [(c.start, c.end, "cue", c.kind) for c in sentence.cues]
+        spans += [(e.start, e.end, "entity", e.label) for e in sentence.entities]
+        out, pos = [], sentence.start
+        for start, end, kind, tag in sorted(spans, key=lambda x: (x[0], x[2] != "cue", -x[1])):
+            if start < pos or end > sentence.end:
+                continue  # overlaps a span already marked
+            inner = html.escape(sentence.text[start - sentence.start:end - sentence.start])
+            out.append(html.escape(sentence.text[pos - sentence.start:start - sentence.start]))
+            if kind == "cue":
+                out.append(f'<b class="argmap-cue" title="cue: {html.escape(tag)}" style="{_CUE_STYLE}">{inner}</b>')
+            else:
+                out.append(f'<u class="argmap-entity" style="{_ENTITY_STYLE}">{inner}'
+                           f'<sub style="{_LABEL_STYLE}">{html.escape(tag)}</sub></u>')
+            pos = end
+        out.append(html.escape(sentence.text[pos - sentence.start:]))
+        return "".join(out)
+
+
+class MapView:
+    """An argument map drawn as inline SVG, rendered by Jupyter."""
+
+    def __init__(self, svg: str) -> None:
+        self.svg = svg
+
+    def _repr_html_(self) -> str:
+        return f'<div class="argmap-map">{self.svg}</div>'
 
 
 @lru_cache(maxsize=2)

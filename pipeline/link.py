@@ -1,27 +1,81 @@
-"""Linking: turn labelled sentences into the edges of an argument map.
+"""Linking: turn labelled sentences into an argument map (edges, a thesis, and what stays unattached).
 
-The rule linker connects each evidence sentence to the claim it most plausibly
-supports in its paragraph, each cause to the conclusion it explains, each
-conclusion to the thesis, and marks contrasts signalled by ``however``,
-``yet``, ``but``. Every edge carries a score and a reason in words.
+Two linkers share one output (:class:`~pipeline.types.LinkResult`):
+
+- the **rule linker** (:func:`link_rules`), the transparent baseline: each
+  evidence sentence supports the nearest claim of its paragraph, each cause
+  explains the nearest conclusion, each conclusion supports the thesis, and
+  ``however``/``yet``/``but`` openers contrast with the previous claim;
+- the **pair classifier** (:class:`PairLinker`), trained on the corpus's edge
+  annotations (``argmap train --links``): every candidate pair from a window
+  (same paragraph, neighbouring paragraphs, the introduction and the
+  conclusion, the thesis) is scored by a stock scikit-learn model, and the
+  scores are decoded into a map whose ``supports``/``explains``/``causes``
+  edges form a forest rooted at the thesis. A sentence whose chain does not
+  reach the thesis is reported as unattached.
+
+The thesis is chosen by a small logistic model over position, section,
+conclusion cues, the predicted role and lexical centrality.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .types import Edge, Prediction, Relation, Sentence
+from .errors import CorpusError
+from .persist import MODEL_FILE, load_model_file, save_model
+from .types import ROLES, Edge, LinkResult, Prediction, Relation, Role, Sentence
 
-_CONTRAST_OPENERS = re.compile(r"^(however|yet|but|though|although|nevertheless|nonetheless|still|on the other hand)\b", re.I)
-_SUMMARY = re.compile(r"\b(in summary|in sum|in conclusion|to conclude|overall|therefore|thus|it is apparent|clearly)\b", re.I)
+if TYPE_CHECKING:
+    import numpy as np
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LINK_MODEL = Path(__file__).resolve().parent.parent / "models" / "links"
+
+# Reviewed: the one type a link model file holds that skops does not trust by default
+# (the fitted trees of the histogram gradient boosting: arrays of split nodes, no code).
+# Tests keep this list equal to what a saved model needs.
+TRUSTED_TYPES: list[str] = ["sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor"]
+
+LABELS = ("none", "supports", "explains", "causes", "contrasts")
+TREE_RELATIONS: tuple[Relation, ...] = ("supports", "explains", "causes")
+ARGUMENTATIVE: frozenset[str] = frozenset({"cause", "evidence", "conclusion"})
+
+_CONTRAST_OPENERS = re.compile(
+    r"^(however|yet|but|though|although|nevertheless|nonetheless|still|on the other hand)\b", re.I
+)
+_SUMMARY = re.compile(
+    r"\b(in summary|in sum|in conclusion|to conclude|overall|therefore|thus|it is apparent|clearly)\b", re.I
+)
+_ARGUE = re.compile(
+    r"\b(i (shall |will |would )?(argue|contend|suggest|maintain)|this (essay|article|paper|brief|review) "
+    r"(argues|contends|suggests|maintains|shows)|the answer|the argument here|main(ly)?|chiefly)\b",
+    re.I,
+)
+_WORD = re.compile(r"[a-z][a-z'-]{2,}")
+_STOP = frozenset(
+    "the and for that with this was were are but not its their they from had have has been which what when who whom "
+    "into than then there these those also more most such only over under after before about would could should "
+    "will shall may might can one two all any each other some his her our out upon very much many".split()
+)
+
+
+# --- the rule linker (baseline) -----------------------------------------------------------------
 
 
 def find_thesis(sentences: Sequence[Sentence], predictions: Sequence[Prediction]) -> int | None:
-    """Pick the essay's main conclusion: the best-scored conclusion by section, cues and position."""
+    """The rule baseline's thesis: the best-scored conclusion by section, cues and position."""
     best, best_score = None, float("-inf")
     last_paragraph = max((s.paragraph_id for s in sentences), default=0)
-    for sentence, prediction in zip(sentences, predictions):
+    for sentence, prediction in zip(sentences, predictions, strict=True):
         if prediction.role != "conclusion":
             continue
         score = prediction.probabilities[2]
@@ -36,19 +90,13 @@ def find_thesis(sentences: Sequence[Sentence], predictions: Sequence[Prediction]
     return best
 
 
-def link(sentences: Sequence[Sentence], predictions: Sequence[Prediction]) -> tuple[Edge, ...]:
-    """Link the sentences of one document into an argument map.
+def link_rules(sentences: Sequence[Sentence], predictions: Sequence[Prediction]) -> LinkResult:
+    """Link sentences with the transparent rules (the baseline).
 
-    Args:
-        sentences: The document's sentences in order.
-        predictions: Their roles, one per sentence.
-
-    Returns:
-        Edges sorted by source and target; ``supports``/``explains`` never form a cycle
-        because they only point to a claim of a higher rank (evidence → cause →
-        conclusion → thesis).
+    ``supports``/``explains`` never form a cycle because they only point to a
+    claim of a higher rank (evidence → cause → conclusion → thesis).
     """
-    roles = {s.id: p.role for s, p in zip(sentences, predictions)}
+    roles = {s.id: p.role for s, p in zip(sentences, predictions, strict=True)}
     thesis = find_thesis(sentences, predictions)
     edges: list[Edge] = []
     for sentence in sentences:
@@ -56,52 +104,532 @@ def link(sentences: Sequence[Sentence], predictions: Sequence[Prediction]) -> tu
         if role == "evidence":
             target = _nearest_claim(sentence, sentences, roles, ("cause", "conclusion"))
             if target is not None:
-                edges.append(_edge(sentence, target, "supports"))
+                edges.append(_rule_edge(sentence, target, "supports"))
         elif role == "cause":
             target = _nearest_claim(sentence, sentences, roles, ("conclusion",))
             if target is None and thesis is not None:
                 target = sentences[thesis]
             if target is not None:
-                edges.append(_edge(sentence, target, "explains"))
+                edges.append(_rule_edge(sentence, target, "explains"))
         elif role == "conclusion" and thesis is not None and sentence.id != thesis:
-            edges.append(_edge(sentence, sentences[thesis], "supports"))
+            edges.append(_rule_edge(sentence, sentences[thesis], "supports"))
         if role != "other" and _CONTRAST_OPENERS.match(sentence.text):
             previous = _previous_argumentative(sentence, sentences, roles)
             if previous is not None:
-                edges.append(_edge(sentence, previous, "contrasts"))
-    return tuple(sorted(edges, key=lambda e: (e.source_id, e.target_id, e.relation)))
+                edges.append(_rule_edge(sentence, previous, "contrasts"))
+    return _result(edges, thesis, roles)
 
 
 def _nearest_claim(
     sentence: Sentence, sentences: Sequence[Sentence], roles: dict[int, str], wanted: tuple[str, ...]
 ) -> Sentence | None:
     """The closest sentence of a wanted role in the same paragraph, preferring one that shares entities."""
-    candidates = [s for s in sentences if s.paragraph_id == sentence.paragraph_id and s.id != sentence.id and roles[s.id] in wanted]
+    candidates = [
+        s
+        for s in sentences
+        if s.paragraph_id == sentence.paragraph_id and s.id != sentence.id and roles[s.id] in wanted
+    ]
     if not candidates:
         return None
     keys = _entity_keys(sentence)
-    return min(candidates, key=lambda s: (abs(s.id - sentence.id) - 1.5 * len(keys & _entity_keys(s)), s.id > sentence.id, s.id))
+    return min(
+        candidates,
+        key=lambda s: (abs(s.id - sentence.id) - 1.5 * len(keys & _entity_keys(s)), s.id > sentence.id, s.id),
+    )
 
 
-def _previous_argumentative(sentence: Sentence, sentences: Sequence[Sentence], roles: dict[int, str]) -> Sentence | None:
+def _previous_argumentative(
+    sentence: Sentence, sentences: Sequence[Sentence], roles: dict[int, str]
+) -> Sentence | None:
     for other in reversed(sentences[: sentence.id]):
         if roles[other.id] != "other":
             return other
     return None
 
 
-def _entity_keys(sentence: Sentence) -> set[str]:
-    return {e.entity_id for e in sentence.entities if e.label not in {"ORDINAL", "CARDINAL"}}
-
-
-def _edge(source: Sentence, target: Sentence, relation: Relation) -> Edge:
+def _rule_edge(source: Sentence, target: Sentence, relation: Relation) -> Edge:
     distance = abs(source.id - target.id)
+    shared = _entity_keys(source) & _entity_keys(target)
+    score = round(min(1.0, 1.0 / (1 + 0.3 * distance) + 0.15 * len(shared)), 3)
+    return Edge(source.id, target.id, relation, score, _reason(source, target, relation, None))
+
+
+# --- shared helpers -----------------------------------------------------------------------------
+
+
+def _entity_keys(sentence: Sentence) -> set[str]:
+    return {e.entity_id or e.text.lower() for e in sentence.entities if e.label not in {"ORDINAL", "CARDINAL"}}
+
+
+def _words(sentence: Sentence) -> set[str]:
+    return {w for w in _WORD.findall(sentence.text.lower()) if w not in _STOP}
+
+
+def _reason(source: Sentence, target: Sentence, relation: Relation, thesis: int | None) -> str:
+    """Why an edge is there, in words: place, the thesis, shared entities and words, the cue."""
+    apart = abs(source.paragraph_id - target.paragraph_id)
+    reasons = ["same paragraph" if apart == 0 else f"{apart} paragraph{'s' if apart > 1 else ''} apart"]
+    if target.id == thesis:
+        reasons.append("target is the thesis")
     shared = sorted(_entity_keys(source) & _entity_keys(target))
-    reasons = ["same paragraph" if source.paragraph_id == target.paragraph_id else f"{abs(source.paragraph_id - target.paragraph_id)} paragraphs apart"]
     if shared:
         reasons.append("shares entity " + ", ".join(shared[:3]))
-    cue = next((c.text for c in source.cues if relation == "contrasts" and c.kind == "contrast" or relation != "contrasts" and c.kind in ("cause", "evidence", "conclusion")), None)
+    words = sorted(_words(source) & _words(target))
+    if words and not shared:
+        reasons.append("shares words " + ", ".join(words[:3]))
+    wanted = ("contrast",) if relation == "contrasts" else ("cause", "evidence", "conclusion")
+    cue = next((c.text for c in source.cues if c.kind in wanted), None)
     if cue:
         reasons.append(f'cue "{cue}"')
-    score = round(min(1.0, 1.0 / (1 + 0.3 * distance) + 0.15 * len(shared)), 3)
-    return Edge(source.id, target.id, relation, score, "; ".join(reasons))
+    return "; ".join(reasons)
+
+
+def _result(edges: list[Edge], thesis: int | None, roles: Mapping[int, str]) -> LinkResult:
+    """Sort the edges and list the argumentative sentences whose tree edges do not lead to the thesis."""
+    parent = {e.source_id: e.target_id for e in edges if e.relation in TREE_RELATIONS}
+    unattached = []
+    for node, role in roles.items():
+        if role not in ARGUMENTATIVE or node == thesis:
+            continue
+        seen, current = {node}, node
+        while current in parent and parent[current] not in seen:
+            current = parent[current]
+            seen.add(current)
+        if current != thesis:
+            unattached.append(node)
+    ordered = tuple(sorted(edges, key=lambda e: (e.source_id, e.target_id, e.relation)))
+    return LinkResult(ordered, thesis, tuple(sorted(unattached)))
+
+
+# --- the pair classifier ------------------------------------------------------------------------
+
+PAIR_FEATURES = (
+    "distance",
+    "abs_distance",
+    "log_distance",
+    "target_before",
+    "paragraph_distance",
+    "same_paragraph",
+    "between_argumentative",
+    "nearest_of_role",
+    "target_is_thesis",
+    "target_first_paragraph",
+    "target_last_paragraph",
+    "target_intro",
+    "target_conclusion",
+    "source_first_paragraph",
+    "source_last_paragraph",
+    "source_conclusion",
+    "source_first_in_paragraph",
+    "source_last_in_paragraph",
+    "target_first_in_paragraph",
+    "target_last_in_paragraph",
+    "source_pos",
+    "target_pos",
+    "word_overlap",
+    "shared_words",
+    "shared_entities",
+    "source_contrast_opener",
+    "causal_pair",
+    *(f"source_{r}" for r in ROLES),
+    *(f"target_{r}" for r in ROLES),
+    *(f"source_cue_{k}" for k in ("cause", "evidence", "conclusion", "contrast")),
+    *(f"target_cue_{k}" for k in ("cause", "evidence", "conclusion", "contrast")),
+)
+THESIS_FEATURES = (
+    "first_paragraph",
+    "last_paragraph",
+    "intro",
+    "conclusion_section",
+    "from_paragraph_end",
+    "last_in_paragraph",
+    "pos_in_essay",
+    "p_cause",
+    "p_evidence",
+    "p_conclusion",
+    "p_other",
+    "cue_conclusion",
+    "summary",
+    "argue",
+    "centrality",
+    "log_length",
+)
+
+CausalPairs = frozenset[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What the pair and thesis features need to know about one document's sentences."""
+
+    sentences: Sequence[Sentence]
+    roles: Sequence[str]
+    last_paragraph: int
+    paragraph_members: Mapping[int, list[int]]
+    words: Sequence[set[str]]
+    entities: Sequence[set[str]]
+
+    @classmethod
+    def of(cls, sentences: Sequence[Sentence], roles: Sequence[str]) -> _Layout:
+        members: dict[int, list[int]] = {}
+        for i, s in enumerate(sentences):
+            members.setdefault(s.paragraph_id, []).append(i)
+        return cls(
+            sentences,
+            roles,
+            max((s.paragraph_id for s in sentences), default=0),
+            members,
+            [_words(s) for s in sentences],
+            [_entity_keys(s) for s in sentences],
+        )
+
+    def section(self, i: int, name: str) -> bool:
+        section = (self.sentences[i].section or "").lower()
+        return name in section or (name == "conclu" and "summary" in section)
+
+    def in_window(self, i: int, j: int, thesis: int | None) -> bool:
+        """Whether sentence j is a candidate target for sentence i."""
+        s, t = self.sentences[i], self.sentences[j]
+        return (
+            i != j
+            and self.roles[j] in ARGUMENTATIVE
+            and (
+                abs(s.paragraph_id - t.paragraph_id) <= 1
+                or j == thesis
+                or t.paragraph_id in (0, self.last_paragraph)
+                or self.section(j, "intro")
+                or self.section(j, "conclu")
+            )
+        )
+
+    def position(self, i: int) -> tuple[int, int]:
+        members = self.paragraph_members[self.sentences[i].paragraph_id]
+        return members.index(i), len(members)
+
+
+def candidates(sentences: Sequence[Sentence], roles: Sequence[str], thesis: int | None) -> list[tuple[int, int]]:
+    """The (source, target) index pairs the pair classifier scores: argumentative sentences within the window."""
+    layout = _Layout.of(sentences, roles)
+    return [
+        (i, j)
+        for i in range(len(sentences))
+        if roles[i] in ARGUMENTATIVE
+        for j in range(len(sentences))
+        if layout.in_window(i, j, thesis)
+    ]
+
+
+def pair_features(
+    sentences: Sequence[Sentence],
+    roles: Sequence[str],
+    pairs: Sequence[tuple[int, int]],
+    thesis: int | None,
+    causal: CausalPairs = frozenset(),
+) -> np.ndarray:
+    """One row of PAIR_FEATURES per (source, target) pair of one document."""
+    import numpy as np
+
+    layout = _Layout.of(sentences, roles)
+    rows = np.zeros((len(pairs), len(PAIR_FEATURES)))
+    for n, (i, j) in enumerate(pairs):
+        s, t = sentences[i], sentences[j]
+        lo, hi = min(i, j), max(i, j)
+        same_role_between = [k for k in range(lo + 1, hi) if roles[k] == roles[j]]
+        si, sn = layout.position(i)
+        ti, tn = layout.position(j)
+        shared = layout.words[i] & layout.words[j]
+        union = layout.words[i] | layout.words[j]
+        source_kinds = [c.kind for c in s.cues]
+        target_kinds = [c.kind for c in t.cues]
+        values = {
+            "distance": j - i,
+            "abs_distance": abs(j - i),
+            "log_distance": math.log1p(abs(j - i)),
+            "target_before": j < i,
+            "paragraph_distance": t.paragraph_id - s.paragraph_id,
+            "same_paragraph": s.paragraph_id == t.paragraph_id,
+            "between_argumentative": sum(roles[k] in ARGUMENTATIVE for k in range(lo + 1, hi)),
+            "nearest_of_role": not same_role_between,
+            "target_is_thesis": j == thesis,
+            "target_first_paragraph": t.paragraph_id == 0,
+            "target_last_paragraph": t.paragraph_id == layout.last_paragraph,
+            "target_intro": layout.section(j, "intro"),
+            "target_conclusion": layout.section(j, "conclu"),
+            "source_first_paragraph": s.paragraph_id == 0,
+            "source_last_paragraph": s.paragraph_id == layout.last_paragraph,
+            "source_conclusion": layout.section(i, "conclu"),
+            "source_first_in_paragraph": si == 0,
+            "source_last_in_paragraph": si == sn - 1,
+            "target_first_in_paragraph": ti == 0,
+            "target_last_in_paragraph": ti == tn - 1,
+            "source_pos": si / max(sn - 1, 1),
+            "target_pos": ti / max(tn - 1, 1),
+            "word_overlap": len(shared) / (len(union) or 1),
+            "shared_words": len(shared),
+            "shared_entities": len(layout.entities[i] & layout.entities[j]),
+            "source_contrast_opener": bool(_CONTRAST_OPENERS.match(s.text)),
+            "causal_pair": (i, j) in causal,
+            **{f"source_{r}": roles[i] == r for r in ROLES},
+            **{f"target_{r}": roles[j] == r for r in ROLES},
+            **{f"source_cue_{k}": source_kinds.count(k) for k in ("cause", "evidence", "conclusion", "contrast")},
+            **{f"target_cue_{k}": target_kinds.count(k) for k in ("cause", "evidence", "conclusion", "contrast")},
+        }
+        rows[n] = [float(values[name]) for name in PAIR_FEATURES]
+    return rows
+
+
+def thesis_features(sentences: Sequence[Sentence], probabilities: Sequence[Sequence[float]]) -> np.ndarray:
+    """One row of THESIS_FEATURES per sentence: position, section, role probabilities, cues, lexical centrality."""
+    import numpy as np
+
+    roles = [ROLES[int(np.argmax(p))] for p in probabilities]
+    layout = _Layout.of(sentences, roles)
+    argumentative = [k for k, r in enumerate(roles) if r in ARGUMENTATIVE]
+    rows = np.zeros((len(sentences), len(THESIS_FEATURES)))
+    for i, s in enumerate(sentences):
+        k, n = layout.position(i)
+        overlaps = [
+            len(layout.words[i] & layout.words[o]) / (len(layout.words[i] | layout.words[o]) or 1)
+            for o in argumentative
+            if o != i
+        ]
+        values = {
+            "first_paragraph": s.paragraph_id == 0,
+            "last_paragraph": s.paragraph_id == layout.last_paragraph,
+            "intro": layout.section(i, "intro"),
+            "conclusion_section": layout.section(i, "conclu"),
+            "from_paragraph_end": min(n - 1 - k, 5),
+            "last_in_paragraph": k == n - 1,
+            "pos_in_essay": i / max(len(sentences) - 1, 1),
+            **{f"p_{r}": probabilities[i][m] for m, r in enumerate(ROLES)},
+            "cue_conclusion": sum(c.kind == "conclusion" for c in s.cues),
+            "summary": bool(_SUMMARY.search(s.text)),
+            "argue": bool(_ARGUE.search(s.text)),
+            "centrality": sum(overlaps) / max(len(overlaps), 1),
+            "log_length": math.log1p(len(s.text.split())),
+        }
+        rows[i] = [float(values[name]) for name in THESIS_FEATURES]
+    return rows
+
+
+def build_pair_classifier(max_iter: int = 60, learning_rate: float = 0.2, random_state: int = 0) -> Any:
+    """The pair classifier: histogram gradient boosting over PAIR_FEATURES, labels LABELS."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(
+        max_iter=max_iter,
+        learning_rate=learning_rate,
+        max_leaf_nodes=31,
+        l2_regularization=1.0,
+        random_state=random_state,
+    )
+
+
+def build_thesis_classifier(C: float = 1.0) -> Any:
+    """The thesis scorer: standardised THESIS_FEATURES into a logistic regression."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return Pipeline(
+        [("scale", StandardScaler()), ("model", LogisticRegression(C=C, max_iter=2000, class_weight="balanced"))]
+    )
+
+
+class PairLinker:
+    """A fitted pair classifier and thesis scorer with their model card, decoded into an acyclic map."""
+
+    def __init__(self, pairs: Any, thesis: Any, card: dict[str, Any]) -> None:
+        self.pairs = pairs
+        self.thesis = thesis
+        self.card = card
+        self.name = str(card.get("name", "links"))
+
+    def find_thesis(self, sentences: Sequence[Sentence], predictions: Sequence[Prediction]) -> int | None:
+        """The sentence most likely to be the thesis among the argumentative ones (None if there are none)."""
+        candidates = [i for i, p in enumerate(predictions) if p.role in ARGUMENTATIVE]
+        if not candidates:
+            return None
+        scores = self.thesis.predict_proba(thesis_features(sentences, [p.probabilities for p in predictions]))[:, 1]
+        return max(candidates, key=lambda i: (scores[i], -i))
+
+    def link(
+        self, sentences: Sequence[Sentence], predictions: Sequence[Prediction], causal: CausalPairs = frozenset()
+    ) -> LinkResult:
+        """Score every candidate pair and decode the scores into a map rooted at the thesis.
+
+        Args:
+            sentences: One document's sentences, in order (``id`` = position).
+            predictions: Their roles.
+            causal: (cause sentence, effect sentence) pairs from the cause–effect stage; they become ``causes``
+                edges and a feature of the classifier.
+
+        Returns:
+            Edges, the thesis and the unattached argumentative sentences.
+        """
+        roles = [p.role for p in predictions]
+        thesis = self.find_thesis(sentences, predictions)
+        pairs = candidates(sentences, roles, thesis)
+        proba = self._proba(sentences, roles, pairs, thesis, causal)
+        options: dict[int, list[tuple[float, int, Relation]]] = {}
+        edges: list[Edge] = []
+        for (i, j), p in zip(pairs, proba, strict=True):
+            tree = max(TREE_RELATIONS, key=lambda r: p[LABELS.index(r)])
+            if i != thesis:
+                options.setdefault(i, []).append((float(p[LABELS.index(tree)]), j, tree))
+            if p[LABELS.index("contrasts")] >= 0.5:
+                edges.append(self._edge(sentences, i, j, "contrasts", p, thesis))
+        # Greedy forest: the most confident sources choose first; a target whose chain leads back is skipped.
+        parent: dict[int, int] = {}
+        for i in sorted(options, key=lambda i: (-max(options[i])[0], i)):
+            for _score, j, relation in sorted(options[i], key=lambda o: (-o[0], abs(o[1] - i), o[1])):
+                if not _leads_to(parent, j, i):
+                    parent[i] = j
+                    edges.append(self._edge(sentences, i, j, relation, proba[pairs.index((i, j))], thesis))
+                    break
+        edges += [
+            self._edge(sentences, i, j, "causes", None, thesis)
+            for i, j in sorted(causal)
+            if parent.get(i) != j and i != j
+        ]
+        return _result(_dedupe(edges), thesis, dict(enumerate(roles)))
+
+    def _proba(
+        self,
+        sentences: Sequence[Sentence],
+        roles: Sequence[str],
+        pairs: Sequence[tuple[int, int]],
+        thesis: int | None,
+        causal: CausalPairs,
+    ) -> np.ndarray:
+        import numpy as np
+
+        if not pairs:
+            return np.zeros((0, len(LABELS)))
+        with _one_openmp_thread():
+            raw = self.pairs.predict_proba(pair_features(sentences, roles, pairs, thesis, causal))
+        columns = list(self.pairs.classes_)
+        return np.column_stack(
+            [raw[:, columns.index(label)] if label in columns else np.zeros(len(pairs)) for label in LABELS]
+        )
+
+    @staticmethod
+    def _edge(sentences: Sequence[Sentence], i: int, j: int, relation: Relation, p: Any, thesis: int | None) -> Edge:
+        score = 1.0 if p is None else round(float(p[LABELS.index(relation)]), 4)
+        return Edge(i, j, relation, score, _reason(sentences[i], sentences[j], relation, thesis))
+
+
+def _leads_to(parent: Mapping[int, int], start: int, goal: int) -> bool:
+    """Whether following tree edges from ``start`` reaches ``goal`` (adding goal → start would close a cycle)."""
+    current, seen = start, set()
+    while current not in seen:
+        if current == goal:
+            return True
+        seen.add(current)
+        if current not in parent:
+            return False
+        current = parent[current]
+    return False
+
+
+def _dedupe(edges: list[Edge]) -> list[Edge]:
+    best: dict[tuple[int, int, str], Edge] = {}
+    for e in edges:
+        key = (e.source_id, e.target_id, e.relation)
+        if key not in best or e.score > best[key].score:
+            best[key] = e
+    return list(best.values())
+
+
+# --- training data, persistence, the default linker -------------------------------------------
+
+
+def training_rows(
+    sentences: Sequence[Sentence], roles: Sequence[Role], thesis: int | None, links: Sequence[tuple[int, int, str]]
+) -> tuple[np.ndarray, list[str], np.ndarray, list[str]]:
+    """Pair features and labels (LABELS) for one annotated essay, plus its thesis features and labels.
+
+    Gold roles are used (one-hot probabilities), so the classifier learns from
+    the annotation, not from the role model's mistakes.
+    """
+    gold = {(s, t): rel for s, t, rel in reversed(links)}
+    pairs = candidates(sentences, roles, thesis)
+    X = pair_features(sentences, roles, pairs, thesis)
+    y = [gold.get(pair, "none") for pair in pairs]
+    one_hot = [[float(r == role) for r in ROLES] for role in roles]
+    return X, y, thesis_features(sentences, one_hot), ["thesis" if i == thesis else "no" for i in range(len(sentences))]
+
+
+def fit_linker(
+    essays: Sequence[tuple[Sequence[Sentence], Sequence[Role], int | None, Sequence[tuple[int, int, str]]]],
+    params: dict[str, Any] | None = None,
+    card: dict[str, Any] | None = None,
+) -> PairLinker:
+    """Fit the pair classifier and the thesis scorer on annotated essays (sentences, gold roles, thesis, links).
+
+    Raises:
+        CorpusError: No essay has link annotations and a marked thesis.
+    """
+    import numpy as np
+
+    if not any(links and thesis is not None for _, _, thesis, links in essays):
+        raise CorpusError("no essay has link annotations and a thesis: the linker cannot be trained")
+    rows = [training_rows(*essay) for essay in essays]
+    with _one_openmp_thread():
+        X, y = np.vstack([r[0] for r in rows]), sum((r[1] for r in rows), [])
+        pairs = build_pair_classifier(**(params or {})).fit(X, y)
+    thesis = build_thesis_classifier().fit(np.vstack([r[2] for r in rows]), sum((r[3] for r in rows), []))
+    return PairLinker(pairs, thesis, card or {})
+
+
+def _one_openmp_thread() -> Any:
+    """Run the gradient boosting on one OpenMP thread.
+
+    GNU OpenMP deadlocks in worker processes forked after the parent used its
+    thread pool (``argmap run --jobs``), and oversubscribed pools crawl when
+    other processes share the cores; one thread is fast enough for our sizes.
+    """
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="openmp")
+
+
+def save_linker(linker: PairLinker, folder: str | Path) -> None:
+    """Save a pair linker with skops (no pickle) and its model card as JSON and Markdown."""
+    save_model({"pairs": linker.pairs, "thesis": linker.thesis}, linker.card, folder)
+
+
+def load_linker(folder: str | Path) -> PairLinker:
+    """Load a pair linker folder, refusing any file that holds types outside TRUSTED_TYPES.
+
+    Raises:
+        ModelError: Unknown types in the file, or an unreadable model or card.
+    """
+    models, card = load_model_file(folder, TRUSTED_TYPES, "link model")
+    return PairLinker(models["pairs"], models["thesis"], card)
+
+
+@lru_cache(maxsize=1)
+def default_linker() -> PairLinker | None:
+    """The shipped pair linker (models/links), or None (with a logged warning) where it is missing."""
+    if not (DEFAULT_LINK_MODEL / MODEL_FILE).exists():
+        logger.warning("no link model at %s: using the rule linker", DEFAULT_LINK_MODEL)
+        return None
+    return load_linker(DEFAULT_LINK_MODEL)
+
+
+def link(
+    sentences: Sequence[Sentence], predictions: Sequence[Prediction], causal: CausalPairs = frozenset()
+) -> LinkResult:
+    """Link the sentences of one document into an argument map with the shipped pair linker (rules without it).
+
+    Args:
+        sentences: The document's sentences in order.
+        predictions: Their roles, one per sentence.
+        causal: Cause–effect sentence pairs from the spaCy stage (a hook: empty until that stage provides them).
+
+    Returns:
+        Edges sorted by source and target, the thesis, and the unattached argumentative sentences.
+    """
+    linker = default_linker()
+    return linker.link(sentences, predictions, causal) if linker else link_rules(sentences, predictions)
