@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import re
 import shutil
+import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -24,7 +27,17 @@ from hashlib import sha256
 from pathlib import Path
 
 from .errors import ArgmapError
-from .export import DOCUMENT_COLUMNS, ROWS, TABLES, concat_csv, format_csv, status_row, write_atomic
+from .export import (
+    DOCUMENT_COLUMNS,
+    FORMATS,
+    ROWS,
+    TABLES,
+    concat_csv,
+    format_csv,
+    status_row,
+    write_atomic,
+    write_formats,
+)
 from .extract import SUFFIXES
 from .process import Processor, Settings
 from .types import DocumentStatus
@@ -32,7 +45,7 @@ from .types import DocumentStatus
 logger = logging.getLogger(__name__)
 
 STATE_DIR = ".argmap"
-OUTPUTS = ("documents.csv", *(f"{name}.csv" for name in TABLES), "clean", STATE_DIR)
+OUTPUTS = ("documents.csv", *(f"{name}.csv" for name in TABLES), "clean", STATE_DIR, *(f for f in FORMATS if f != "csv"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +144,10 @@ def run_batch(
     jobs: int = 1,
     resume: bool = False,
     overwrite: bool = False,
+    timeout: float | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    merge_every: float = 30.0,
     progress: Progress | None = None,
 ) -> BatchSummary:
     """Process a batch of documents into the contract tables in ``out``.
@@ -139,16 +156,21 @@ def run_batch(
         files: The documents, from :func:`discover`.
         out: The output folder.
         settings: How to process each document.
-        jobs: Worker processes; 1 runs in this process.
+        jobs: Worker processes (local engine) or workers of a local Dask cluster; 1 runs in this process.
         resume: Keep documents already finished in ``out`` with the same sha256.
         overwrite: Replace argmap's earlier outputs in ``out``.
+        timeout: Seconds one document may take before it is failed (local engine).
+        engine: ``local`` (processes on this machine) or ``dask`` (a dask.distributed cluster).
+        scheduler: Address of a running Dask scheduler; without it a LocalCluster is started.
+        merge_every: Seconds between refreshes of the tables while the batch runs.
         progress: Called with each document's status as it finishes.
 
     Returns:
         The status of every document, in input order.
 
     Raises:
-        ArgmapError: The output folder is not empty (without resume/overwrite) or not writable.
+        ArgmapError: The output folder is not empty (without resume/overwrite) or not writable,
+            or the Dask engine is asked for but not installed.
     """
     settings = settings or Settings()
     out = Path(out)
@@ -162,13 +184,24 @@ def run_batch(
             done[item.doc_id] = previous
         else:
             todo.append(item)
+    order = [f.doc_id for f in files]
+    if engine == "dask":
+        statuses_of = _process_dask(todo, out, settings, jobs, scheduler)
+    elif engine == "local":
+        statuses_of = _process_local(todo, out, settings, jobs, timeout)
+    else:
+        raise ArgmapError(f"unknown engine {engine!r}: use local or dask")
+    last_merge = time.monotonic()
     try:
-        for status in _process_all(todo, out, settings, jobs):
+        for status in statuses_of:
             done[status.doc_id] = status
             if progress:
                 progress(status)
+            if time.monotonic() - last_merge > merge_every:
+                merge(out, [d for d in order if d in done])
+                last_merge = time.monotonic()
     finally:
-        statuses = tuple(done[f.doc_id] for f in files if f.doc_id in done)
+        statuses = tuple(done[d] for d in order if d in done)
         models = merge(out, [s.doc_id for s in statuses])
     return BatchSummary(statuses, out, ", ".join(sorted(set(models) - {""})))
 
@@ -212,58 +245,151 @@ def _finished(part: Path, path: Path) -> DocumentStatus | None:
     return status if status.status == "ok" and status.sha256 == digest else None
 
 
-def _process_all(todo: Sequence[InputFile], out: Path, settings: Settings, jobs: int) -> Iterator[DocumentStatus]:
+def _process_local(
+    todo: Sequence[InputFile], out: Path, settings: Settings, jobs: int, timeout: float | None
+) -> Iterator[DocumentStatus]:
+    """Process documents in this process (jobs=1) or in a pool of worker processes, yielding as each finishes."""
     if not todo:
         return
-    if jobs <= 1 or len(todo) == 1:
-        processor = Processor(settings)
+    workers = min(jobs, len(todo))
+    if workers <= 1:
+        processor = _processor(settings)
         for item in todo:
-            yield process_into(processor, item, out)
+            yield process_into(processor, item, out, timeout)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,)) as pool:
-        futures = [pool.submit(_work, item, out) for item in todo]
-        for future in as_completed(futures):
-            yield future.result()
+    # forkserver, not fork: forking a parent that already runs BLAS or spaCy threads can deadlock a worker
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=(settings,)) as pool:
+        futures = [pool.submit(_work, item, out, timeout) for item in todo]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
 
 
-_WORKER: Processor | None = None
+_PROCESSORS: dict[Settings, Processor] = {}
+
+
+def _processor(settings: Settings) -> Processor:
+    """The worker's Processor for these settings, loaded once per process (the spaCy pipeline and models)."""
+    if settings not in _PROCESSORS:
+        _PROCESSORS[settings] = Processor(settings)
+    return _PROCESSORS[settings]
+
+
+_WORKER_SETTINGS: Settings | None = None
 
 
 def _init_worker(settings: Settings) -> None:
-    global _WORKER
-    _WORKER = Processor(settings)
+    global _WORKER_SETTINGS
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and merges what finished
+    _WORKER_SETTINGS = settings
+    _processor(settings)
 
 
-def _work(item: InputFile, out: Path) -> DocumentStatus:
-    assert _WORKER is not None
-    return process_into(_WORKER, item, out)
+def _work(item: InputFile, out: Path, timeout: float | None) -> DocumentStatus:
+    assert _WORKER_SETTINGS is not None, "worker not initialised"
+    return process_into(_processor(_WORKER_SETTINGS), item, out, timeout)
 
 
-def process_into(processor: Processor, item: InputFile, out: Path) -> DocumentStatus:
-    """Process one document and write its part files; never raises for a bad document."""
+def _process_dask(
+    todo: Sequence[InputFile], out: Path, settings: Settings, jobs: int, scheduler: str | None
+) -> Iterator[DocumentStatus]:
+    """Run the same per-document function on a dask.distributed cluster, one task per chunk of files.
+
+    Workers must see the input files and ``out`` at the same paths (a shared
+    file system); each loads the pipeline once and writes its documents' parts.
+    """
+    try:
+        from dask.distributed import Client, LocalCluster
+        from dask.distributed import as_completed as dask_completed
+    except ImportError as e:
+        raise ArgmapError("the dask engine needs dask.distributed: pip install 'argmap[dask]'") from e
+    if not todo:
+        return
+    cluster = None if scheduler else LocalCluster(n_workers=max(jobs, 1), threads_per_worker=1, processes=True,
+                                                  dashboard_address=None)
+    client = Client(scheduler or cluster)
+    try:
+        size = max(1, min(16, len(todo) // (4 * max(jobs, 1)) or 1))
+        chunks = [list(todo[i:i + size]) for i in range(0, len(todo), size)]
+        futures = [client.submit(_dask_chunk, chunk, str(out), settings, pure=False) for chunk in chunks]
+        for future in dask_completed(futures):
+            yield from future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _dask_chunk(chunk: list[InputFile], out: str, settings: Settings) -> list[DocumentStatus]:
+    processor = _processor(settings)
+    return [process_into(processor, item, Path(out)) for item in chunk]
+
+
+class DocumentTimeout(Exception):
+    """Raised inside a document's processing when it runs past the time limit."""
+
+
+def process_into(processor: Processor, item: InputFile, out: Path, timeout: float | None = None) -> DocumentStatus:
+    """Process one document and write its part files; never raises for a bad document.
+
+    With ``timeout`` (seconds; only in a process's main thread), a document
+    that takes longer is failed with a one-line reason instead of hanging the batch.
+    """
     part = out / STATE_DIR / "parts" / item.doc_id
     started = time.perf_counter()
+    model = ""
     try:
-        result = processor.process_file(item.path, item.doc_id)
+        with _time_limit(timeout):
+            result = processor.process_file(item.path, item.doc_id)
+    except DocumentTimeout:
+        status = _failed(item, f"{item.path}: timed out after {timeout:g} s (see --timeout)")
     except ArgmapError as e:
-        status = DocumentStatus(item.doc_id, str(item.path), _digest(item.path), "failed", _one_line(e))
+        status = _failed(item, e)
     except Exception as e:  # a bug must cost one document, not the batch
         logger.error("internal error on %s:\n%s", item.path, traceback.format_exc())
-        status = DocumentStatus(item.doc_id, str(item.path), _digest(item.path), "failed",
-                                _one_line(f"{item.path}: internal error: {type(e).__name__}: {e}"))
+        status = _failed(item, f"{item.path}: internal error: {type(e).__name__}: {e}")
     else:
         for name, columns in TABLES.items():
-            write_atomic(part / f"{name}.csv", format_csv(columns, ROWS[name](result)))
+            write_atomic(part / f"{name}.csv", format_csv(columns, ROWS[name](result), safe=processor.settings.excel_safe))
         write_atomic(out / "clean" / f"{item.doc_id}.txt", result.clean.text + "\n")
+        write_formats(result, out, processor.settings.formats)
         status = DocumentStatus(item.doc_id, str(item.path), result.sha256, "ok", "", result.pages,
-                                len(result.sentences), result.seconds, result.warnings)
+                                len(result.sentences), result.seconds, result.warnings, len(result.clean.text.split()))
         model = result.model
     if status.status == "failed":
         status = DocumentStatus(**{**asdict(status), "seconds": time.perf_counter() - started})
-        model = ""
     record = {**asdict(status), "warnings": list(status.warnings), "model": model}
     write_atomic(part / "status.json", json.dumps(record, sort_keys=True, indent=1) + "\n")
     return status
+
+
+def _failed(item: InputFile, error: object) -> DocumentStatus:
+    return DocumentStatus(item.doc_id, str(item.path), _digest(item.path), "failed", " ".join(str(error).split()))
+
+
+class _time_limit:
+    """Raise DocumentTimeout in the main thread after ``seconds`` (a no-op without a limit or off the main thread)."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds if seconds and threading.current_thread() is threading.main_thread() else None
+
+    def __enter__(self) -> None:
+        if self.seconds:
+            self.previous = signal.signal(signal.SIGALRM, self._expire)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.seconds:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+
+    @staticmethod
+    def _expire(signum: int, frame: object) -> None:
+        raise DocumentTimeout
 
 
 def _digest(path: Path) -> str:
@@ -271,10 +397,6 @@ def _digest(path: Path) -> str:
         return sha256(path.read_bytes()).hexdigest()
     except OSError:
         return ""
-
-
-def _one_line(error: object) -> str:
-    return " ".join(str(error).split())
 
 
 def merge(out: Path, doc_ids: Sequence[str]) -> list[str]:

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .classify import RoleModel, load_model
 from .clean import CleanOptions, clean
+from .errors import InputError
 from .extract import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, extract, text_pages
 from .link import link
 from .nlp import analyze_sentences, load_nlp
-from .types import DocumentResult, RawDocument
+from .types import Block, CleanDocument, DocumentResult, RawDocument
+
+MAX_CHARS = 10_000_000
+"""Longer extracted texts are refused: about 1.6 million words, far beyond any essay or book."""
+BLOCK_CHARS = 20_000
+"""Paragraphs longer than this are parsed in pieces, so memory stays bounded on text without breaks."""
+_ENGLISH_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,9 @@ class Settings:
     password: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     max_pages: int = DEFAULT_MAX_PAGES
+    ocr: bool = False
+    excel_safe: bool = True
+    formats: tuple[str, ...] = ("csv",)
 
 
 class Processor:
@@ -43,7 +54,7 @@ class Processor:
         """
         started = time.perf_counter()
         s = self.settings
-        raw = extract(path, doc_id, password=s.password, max_bytes=s.max_bytes, max_pages=s.max_pages)
+        raw = extract(path, doc_id, password=s.password, max_bytes=s.max_bytes, max_pages=s.max_pages, ocr=s.ocr)
         return self._analyze(raw, started)
 
     def process_text(self, text: str, doc_id: str = "text") -> DocumentResult:
@@ -53,9 +64,14 @@ class Processor:
         return self._analyze(RawDocument(doc_id, "<text>", digest, text_pages(text)), started)
 
     def _analyze(self, raw: RawDocument, started: float) -> DocumentResult:
-        cleaned = clean(raw, self.settings.clean)
-        sentences = analyze_sentences(cleaned, self.nlp)
+        size = sum(len(line.text) for page in raw.pages for line in page.lines)
+        if size > MAX_CHARS:
+            raise InputError(raw.path, f"text too long: {size:,} characters (limit {MAX_CHARS:,})")
+        cleaned = bounded_blocks(clean(raw, self.settings.clean))
+        warnings = raw.warnings + english_warning(cleaned.text)
+        sentences = analyze_sentences(cleaned, self.nlp, raw=raw)
         predictions = tuple(self.model.predict(sentences))
+        linked = link(sentences, predictions)
         return DocumentResult(
             doc_id=raw.doc_id,
             path=raw.path,
@@ -64,8 +80,41 @@ class Processor:
             clean=cleaned,
             sentences=sentences,
             predictions=predictions,
-            edges=link(sentences, predictions),
+            edges=linked.edges,
             model=self.model.name,
-            warnings=raw.warnings,
+            warnings=warnings,
             seconds=time.perf_counter() - started,
+            thesis=linked.thesis,
+            unattached=linked.unattached,
+            footnotes=raw.footnotes,
         )
+
+
+def bounded_blocks(cleaned: CleanDocument, limit: int = BLOCK_CHARS) -> CleanDocument:
+    """Split paragraphs longer than ``limit`` at a sentence end (else a space) so no parse grows without bound."""
+    if all(b.end - b.start <= limit for b in cleaned.blocks):
+        return cleaned
+    blocks: list[Block] = []
+    for block in cleaned.blocks:
+        start = block.start
+        while block.end - start > limit:
+            window = cleaned.text[start:start + limit]
+            cut = max((m.end() for m in re.finditer(r"[.!?][\"”’)]?\s", window)), default=0) or window.rfind(" ") + 1
+            cut = cut if cut > limit // 4 else limit
+            blocks.append(Block(block.kind, start, start + cut, block.section))
+            start += cut
+        blocks.append(Block(block.kind, start, block.end, block.section))
+    return replace(cleaned, blocks=tuple(blocks))
+
+
+def english_warning(text: str, sample_words: int = 5000) -> tuple[str, ...]:
+    """A warning when a text has too few English function words to be English prose."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = re.findall(r"[^\W\d_]+", text[: sample_words * 8].lower())[:sample_words]
+    if len(words) < 30:
+        return ()
+    share = sum(w in STOP_WORDS for w in words) / len(words)
+    if share >= _ENGLISH_SHARE:
+        return ()
+    return (f"may not be English: {share:.0%} English function words (argmap's models are for English)",)
