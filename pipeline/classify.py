@@ -7,17 +7,17 @@ cue-rule baseline defined here, and the trained scikit-learn pipeline
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import re
-from zipfile import ZIP_DEFLATED
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import ModelError
+from .persist import CARD_FILE, MODEL_FILE, load_model_file, save_model
 from .types import ROLES, Prediction, Role, Sentence
 
 if TYPE_CHECKING:
@@ -100,11 +100,12 @@ class CueRules:
         return Prediction(role, probabilities)  # type: ignore[arg-type]
 
 
+@lru_cache(maxsize=8)
 def load_model(name: str | Path | None = None) -> RoleModel:
     """Load a role model: ``rules`` (the cue-rule baseline), a trained model folder, or None for the shipped model.
 
     The shipped model is ``models/roles``; where it is missing, the cue rules
-    are used and a warning says so.
+    are used and a warning says so. Models are read-only, so each is loaded once per process.
 
     Raises:
         ModelError: The named model does not exist or cannot be loaded safely.
@@ -187,7 +188,7 @@ def sentence_features(sentences: Sequence[Sentence]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["text", "cues", "context", "tags", *NUMERIC_COLUMNS])
 
 
-def build_classifier(C: float = 4.0, char_max_features: int = 60000, random_state: int = 0) -> Pipeline:
+def build_classifier(C: float = 2.5, char_max_features: int = 60000, random_state: int = 0) -> Pipeline:
     """The role classifier: word and character n-grams, cue tokens, neighbour text and numeric features into a logistic regression."""
     from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
@@ -239,9 +240,6 @@ class TrainedRoles:
 
 # --- safe persistence -----------------------------------------------------------------
 
-MODEL_FILE = "model.skops"
-CARD_FILE = "model-card.json"
-
 # Reviewed: the types a role model file holds that skops does not trust by default.
 # Every type of the stock Pipeline built by build_classifier is in skops' default
 # trusted set, so the list is empty; tests keep it equal to what a saved model needs.
@@ -250,16 +248,10 @@ TRUSTED_TYPES: list[str] = []
 
 def save_trained(model: TrainedRoles, folder: str | Path) -> None:
     """Save a trained model with skops (no pickle) and its model card as JSON and Markdown."""
-    import skops.io as sio
-
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     for _, transformer, _ in model.pipeline.named_steps["features"].transformers_:
         if hasattr(transformer, "stop_words_"):
             del transformer.stop_words_  # the pruned vocabulary: only needed to inspect a fit, and most of the file
-    sio.dump(model.pipeline, folder / MODEL_FILE, compression=ZIP_DEFLATED, compresslevel=9)
-    (folder / CARD_FILE).write_text(json.dumps(model.card, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    (folder / "MODEL_CARD.md").write_text(card_markdown(model.card), encoding="utf-8")
+    save_model(model.pipeline, model.card, folder)
 
 
 def load_trained(folder: str | Path) -> TrainedRoles:
@@ -268,33 +260,5 @@ def load_trained(folder: str | Path) -> TrainedRoles:
     Raises:
         ModelError: Unknown types in the file, or an unreadable model or card.
     """
-    import skops.io as sio
-
-    folder = Path(folder)
-    path = folder / MODEL_FILE
-    try:
-        untrusted = sorted(set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES))
-        if untrusted:
-            raise ModelError(f"{path}: refusing to load: untrusted types {', '.join(untrusted)}")
-        pipeline = sio.load(path, trusted=TRUSTED_TYPES)
-        card = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
-    except ModelError:
-        raise
-    except Exception as e:
-        raise ModelError(f"{path}: cannot load model: {type(e).__name__}: {e}") from e
+    pipeline, card = load_model_file(folder, TRUSTED_TYPES)
     return TrainedRoles(pipeline, card)
-
-
-def card_markdown(card: dict[str, Any]) -> str:
-    """The model card as Markdown, generated from the JSON card so the two never disagree."""
-    lines = [f"# Model card: {card.get('name', 'roles')}", "", card.get("description", ""), ""]
-    lines += ["| field | value |", "|---|---|"]
-    for key in ("labels", "corpus", "corpus_hash", "essays", "sentences", "guideline_version", "trained_at_commit"):
-        if key in card:
-            lines.append(f"| {key} | {card[key]} |")
-    lines += ["", "## Parameters", "", "```json", json.dumps(card.get("parameters", {}), indent=2, sort_keys=True), "```"]
-    lines += ["", "## Library versions", ""] + [f"- {k} {v}" for k, v in sorted(card.get("versions", {}).items())]
-    scores = card.get("scores", {})
-    if scores:
-        lines += ["", "## Scores", "", "```json", json.dumps(scores, indent=2, sort_keys=True), "```"]
-    return "\n".join(lines) + "\n"

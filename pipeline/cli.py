@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -55,43 +57,85 @@ def cli(verbose: int) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out", "-o", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
-@click.option("--model", default=None, help="Role model: 'rules' (cue rules) or a trained model path.")
+@click.option("--model", default=None, help="Role model: a trained model folder (default: the shipped one) or 'rules'.")
 @click.option("--spacy-model", default=None, help="Installed spaCy pipeline to use (default: en_core_web_sm).")
-@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1), help="Worker processes.")
+@click.option("--jobs", "-j", default=os.cpu_count() or 1, show_default="number of cores", type=click.IntRange(1),
+              help="Worker processes.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Run on this machine's processes or on a dask.distributed cluster (pip install 'argmap[dask]').")
+@click.option("--scheduler", default=None, help="Dask scheduler address (tcp://HOST:8786); default: a local cluster.")
 @click.option("--resume", is_flag=True, help="Skip documents already finished in OUT with the same content.")
 @click.option("--overwrite", is_flag=True, help="Replace argmap's earlier outputs in OUT.")
+@click.option("--timeout", default=600.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds one document may take before it is failed (0: no limit).")
 @click.option("--password", default=None, help="Password for encrypted PDFs.")
+@click.option("--ocr", is_flag=True, help="OCR PDF pages that have no text layer (needs Tesseract and argmap[ocr]).")
 @click.option("--max-bytes", default=50_000_000, show_default=True, type=click.IntRange(1), help="Refuse larger files.")
 @click.option("--max-pages", default=2_000, show_default=True, type=click.IntRange(1), help="Refuse PDFs with more pages.")
+@click.option("--no-excel-safe", is_flag=True, help="Do not prefix cells starting with = + - @ (for pandas-only use).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@click.option("--merge-every", default=30.0, hidden=True, help="Seconds between refreshes of the tables during a run.")
+@click.option("--format", "formats", default="csv", show_default=True, callback=lambda ctx, param, value: _formats(value),
+              help="Comma-separated outputs: csv,json,graphml,dot,argdown,html (the CSV tables are always written).")
 @clean_options
-def run(paths: tuple[str, ...], out: Path, model: str | None, spacy_model: str | None, jobs: int, resume: bool,
-        overwrite: bool, password: str | None, max_bytes: int, max_pages: int, quiet: bool, **switches: bool) -> None:
+def run(paths: tuple[str, ...], out: Path, model: str | None, spacy_model: str | None, jobs: int, engine: str,
+        scheduler: str | None, resume: bool, overwrite: bool, timeout: float, password: str | None, ocr: bool, max_bytes: int,
+        max_pages: int, no_excel_safe: bool, quiet: bool, merge_every: float, formats: tuple[str, ...],
+        **switches: bool) -> None:
     """Analyse PATHS (files, folders, globs) and write the argument map tables to OUT."""
     from .batch import discover, run_batch
     from .process import Settings
 
-    settings = Settings(model=model, spacy_model=spacy_model, clean=_clean_settings(**switches),
-                        password=password, max_bytes=max_bytes, max_pages=max_pages)
+    settings = Settings(model=model, spacy_model=spacy_model, clean=_clean_settings(**switches), password=password,
+                        max_bytes=max_bytes, max_pages=max_pages, excel_safe=not no_excel_safe, ocr=ocr, formats=formats)
     try:
         files = discover(paths)
         if not files:
             raise ArgmapError("no documents found (looked for .pdf, .txt, .md)")
         show = not quiet and sys.stderr.isatty()
-        with click.progressbar(length=len(files), label="argmap", file=sys.stderr) if show else nullcontext() as bar:
-            def progress(status: Any) -> None:
-                if bar is not None:
-                    bar.update(1)
-                if status.status == "failed":
-                    click.echo(f"failed: {status.error}", err=True)
-
-            summary = run_batch(files, out, settings, jobs=jobs, resume=resume, overwrite=overwrite, progress=progress)
+        with click.progressbar(length=len(files), label="argmap", file=sys.stderr, show_eta=True) if show else nullcontext() as bar:
+            progress = _Progress(bar)
+            summary = run_batch(files, out, settings, jobs=jobs, resume=resume, overwrite=overwrite,
+                                timeout=timeout or None, engine=engine, scheduler=scheduler, merge_every=merge_every,
+                                progress=progress)
     except ArgmapError as e:
         raise UsageError(str(e)) from e
     if not quiet:
         click.echo(_summary(summary))
     if summary.failed:
         sys.exit(EXIT_FAILED_DOCUMENTS)
+
+
+class _Progress:
+    """Counts documents done and failed and words per second; reports failures on stderr as they happen."""
+
+    def __init__(self, bar: Any) -> None:
+        self.bar = bar
+        self.ok = self.failed = self.words = 0
+        self.started = time.monotonic()
+
+    def __call__(self, status: Any) -> None:
+        if status.status == "failed":
+            self.failed += 1
+            click.echo(f"failed: {status.error}", err=True)
+        else:
+            self.ok += 1
+            self.words += status.words
+        if self.bar is not None:
+            rate = self.words / max(time.monotonic() - self.started, 1e-9)
+            self.bar.label = f"{self.ok} ok, {self.failed} failed, {rate:,.0f} words/s"
+            self.bar.update(1)
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    """Parse ``--format``: known names only, in the order given, csv always included."""
+    from .export import FORMATS
+
+    names = tuple(dict.fromkeys(n.strip().lower() for n in value.split(",") if n.strip()))
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown:
+        raise click.BadParameter(f"unknown format {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
+    return tuple(dict.fromkeys(("csv", *names)))
 
 
 def _summary(summary: Any) -> str:
@@ -136,8 +180,10 @@ def clean_command(file: Path, diff: bool, **switches: bool) -> None:
 @click.option("--sample", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="An evaluation essay JSON with a 'source' document, scored end to end into the model card.")
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2), help="Cross-validation folds for the card.")
-@click.option("-C", "C", default=4.0, show_default=True, help="Inverse regularisation of the logistic regression.")
-def train_command(corpus_path: Path, out: Path, sample: Path | None, folds: int, C: float) -> None:
+@click.option("-C", "C", default=2.5, show_default=True, help="Inverse regularisation of the logistic regression.")
+@click.option("--links", "links_out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also train the pair linker on the corpus's edges and save it here (models/links).")
+def train_command(corpus_path: Path, out: Path, sample: Path | None, folds: int, C: float, links_out: Path | None) -> None:
     """Train the role classifier on an annotated corpus and save it with its model card."""
     from .classify import save_trained
     from .corpus import load_corpus
@@ -154,12 +200,42 @@ def train_command(corpus_path: Path, out: Path, sample: Path | None, folds: int,
         model.card["corpus"] = str(corpus_path)
         model.card["guideline_version"] = ", ".join(sorted({e.guideline_version for e in essays} - {""}))
         save_trained(model, out)
+        if links_out is not None:
+            _train_links(data, corpus_path, links_out, {"C": C}, folds)
     except ArgmapError as e:
         raise click.ClickException(str(e)) from e
     click.echo(_report_text("cross-validation", scores["cross_validation"]))
     if sample is not None:
         click.echo(_report_text("sample", model.card["scores"]["sample"]))
     click.echo(f"saved {out}")
+
+
+def _train_links(data: Any, corpus_path: Path, out: Path, role_params: dict[str, Any], folds: int) -> None:
+    """Score the pair linker on held-out essays, then fit it on the whole corpus and save it with the scores."""
+    from .link import save_linker
+    from .train import evaluate_links, train_links
+
+    report = evaluate_links(data, folds, role_params)
+    linker = train_links(data, scores={"held_out": report})
+    linker.card["corpus"] = str(corpus_path)
+    save_linker(linker, out)
+    click.echo(_links_text(report))
+    click.echo(f"saved {out}")
+
+
+def _links_text(report: dict[str, Any]) -> str:
+    """Edge scores of the pair linker and the rule linker, as printed by ``train --links`` and ``evaluate``."""
+    lines = [f"== edges on held-out essays ({report['essays']} essays, {report['folds']} essay-grouped folds; "
+             "source, target and relation must all match)",
+             f"{'linker':<28}{'precision':>10}{'recall':>10}{'f1':>10}{'thesis':>10}"]
+    names = {"pairs": "pair classifier", "rules": "rule linker", "pairs_gold_roles": "pair classifier, gold roles"}
+    for key, name in names.items():
+        r = report[key]
+        thesis = f"{r['thesis_accuracy']:>10.3f}" if "thesis_accuracy" in r else f"{'':>10}"
+        lines.append(f"{name:<28}{r['precision']:>10.3f}{r['recall']:>10.3f}{r['f1']:>10.3f}{thesis}")
+    lines.append(f"gain over the rule linker {report['pairs']['f1'] - report['rules']['f1']:+.3f} F1; "
+                 f"{report['pairs']['unattached']} argumentative sentences left unattached")
+    return "\n".join(lines)
 
 
 @cli.command("evaluate")
@@ -170,17 +246,22 @@ def train_command(corpus_path: Path, out: Path, sample: Path | None, folds: int,
 @click.option("--agreement", "agreement_path", type=click.Path(exists=True, path_type=Path), default=None,
               help="A second annotation of some essays: prints Cohen's kappa against --corpus.")
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2), help="Cross-validation folds.")
-@click.option("-C", "C", default=4.0, show_default=True, help="Inverse regularisation of the logistic regression.")
+@click.option("-C", "C", default=2.5, show_default=True, help="Inverse regularisation of the logistic regression.")
 def evaluate_command(corpus_path: Path, model: str | None, sample: Path | None, agreement_path: Path | None,
                      folds: int, C: float) -> None:
     """Essay-grouped cross-validation of the classifier against the cue-rule baseline on the same folds."""
     from .classify import load_model
     from .corpus import load_corpus
-    from .train import agreement, cross_validate, featurize
+    from .train import agreement, cross_validate, evaluate_links, featurize
 
     try:
         essays = load_corpus(corpus_path)
-        click.echo(_report_text(f"cross-validation ({folds} folds, essay-grouped)", cross_validate(featurize(essays), {"C": C}, folds)))
+        data = featurize(essays)
+        click.echo(_report_text(f"cross-validation ({folds} folds, essay-grouped)", cross_validate(data, {"C": C}, folds)))
+        if any(essay.links for essay in essays):
+            click.echo(_links_text(evaluate_links(data, folds, {"C": C})))
+        else:
+            click.echo("edges: the corpus has no link annotations; edge scores skipped")
         if sample is not None:
             click.echo(_report_text(f"sample {sample.name}", _score_sample(load_model(model), sample)))
         if agreement_path is not None:
@@ -223,6 +304,31 @@ def _report_text(title: str, report: dict[str, Any]) -> str:
     lines.append("confusion (rows gold, columns predicted: " + ", ".join(ROLES) + ")")
     lines += ["  " + " ".join(f"{n:>5}" for n in row) for row in report["confusion"]]
     return "\n".join(lines)
+
+
+@cli.command("report")
+@click.argument("out_dir", type=click.Path(path_type=Path))
+@click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the report (default: OUT_DIR/report).")
+@click.option("--format", "fmt", type=click.Choice(["png", "svg"]), default="png", show_default=True,
+              help="Image format of the figures.")
+@click.option("--doc", "doc_ids", multiple=True, help="Draw the argument map of this document only (repeatable).")
+def report_command(out_dir: Path, folder: Path | None, fmt: str, doc_ids: tuple[str, ...]) -> None:
+    """Write figures and an index.html page of the analysis of the batch in OUT_DIR (needs argmap[plot])."""
+    from .analysis import load_batch
+    from .errors import InputError
+
+    try:
+        batch = load_batch(out_dir)
+    except InputError as e:
+        raise UsageError(str(e)) from e
+    try:
+        from .figures import write_report
+
+        index = write_report(batch, folder or out_dir / "report", fmt=fmt, doc_ids=doc_ids or None)  # type: ignore[arg-type]
+    except ArgmapError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"wrote {index}")
 
 
 def main() -> None:

@@ -31,6 +31,17 @@ class Line:
     top: float | None = None
     x1: float | None = None
     bottom: float | None = None
+    notes: tuple[tuple[int, str], ...] = ()
+    """Footnote marks taken out of ``text``: (offset in ``text`` where the mark stood, mark)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Footnote:
+    """One note of a PDF's footnote zone; ``page`` is 1-based."""
+
+    number: str
+    page: int
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +65,7 @@ class RawDocument:
     sha256: str
     pages: tuple[Page, ...]
     warnings: tuple[str, ...] = ()
+    footnotes: tuple[Footnote, ...] = ()
 
     @property
     def text(self) -> str:
@@ -167,6 +179,24 @@ class Sentence:
     is_claim: bool = False
     footnotes: tuple[str, ...] = ()
     tags: str = ""
+    x0: float | None = None
+    top: float | None = None
+    x1: float | None = None
+    bottom: float | None = None
+    causal_links: tuple[CausalLink, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CausalLink:
+    """A cause–effect pair inside one sentence (``argmap_causal``), offsets into the cleaned text."""
+
+    cause: str
+    effect: str
+    cue: str
+    cause_start: int
+    cause_end: int
+    effect_start: int
+    effect_end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +222,15 @@ class Edge:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class LinkResult:
+    """What linking returns: the edges, the thesis sentence, and argumentative sentences not connected to it."""
+
+    edges: tuple[Edge, ...]
+    thesis: int | None = None
+    unattached: tuple[int, ...] = ()
+
+
 @dataclass(frozen=True, eq=False)
 class DocumentResult:
     """Everything argmap found in one document."""
@@ -207,6 +246,9 @@ class DocumentResult:
     model: str
     warnings: tuple[str, ...] = ()
     seconds: float = 0.0
+    thesis: int | None = None
+    unattached: tuple[int, ...] = ()
+    footnotes: tuple[Footnote, ...] = ()
 
 
 Status = Literal["ok", "failed"]
@@ -225,3 +267,4 @@ class DocumentStatus:
     sentences: int = 0
     seconds: float = 0.0
     warnings: tuple[str, ...] = field(default=())
+    words: int = 0

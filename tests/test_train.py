@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
-from pipeline.classify import DEFAULT_MODEL, MODEL_FILE, TRUSTED_TYPES, load_model, load_trained, save_trained
+from pipeline.classify import DEFAULT_MODEL, TRUSTED_TYPES, load_model, load_trained, save_trained
 from pipeline.cli import cli
 from pipeline.corpus import corpus_hash, load_corpus, load_essay
 from pipeline.errors import CorpusError, ModelError
+from pipeline.persist import MODEL_FILE
 from pipeline.train import agreement, cross_validate, expected_calibration_error, featurize, train
 from pipeline.types import ROLES
 
