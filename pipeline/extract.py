@@ -92,7 +92,7 @@ def text_pages(text: str) -> tuple[Page, ...]:
 
 
 def decode_text(data: bytes, path: str | Path = "<text>") -> tuple[str, tuple[str, ...]]:
-    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 (with BOM, or recognised without), else Windows-1252.
 
     Returns the text and any warnings about how it was read.
 
@@ -106,7 +106,10 @@ def decode_text(data: bytes, path: str | Path = "<text>") -> tuple[str, tuple[st
             except UnicodeDecodeError as e:
                 raise InputError(path, f"invalid {encoding} text at byte {e.start}") from e
     if b"\x00" in data[:8192]:
-        raise InputError(path, "binary file, not text")
+        unmarked = _utf16_without_bom(data)
+        if unmarked is None:
+            raise InputError(path, "binary file, not text")
+        return unmarked, ("read as UTF-16 without a byte-order mark",)
     try:
         return data.decode("utf-8"), ()
     except UnicodeDecodeError:
@@ -115,6 +118,25 @@ def decode_text(data: bytes, path: str | Path = "<text>") -> tuple[str, tuple[st
     if "\ufffd" in text or _control_share(text) > 0.01:
         raise InputError(path, "not UTF-8 text and not Windows-1252 either: convert it to UTF-8")
     return text, ("read as Windows-1252 (not valid UTF-8)",)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The text of UTF-16 bytes without a byte-order mark, told apart from binary by where the zero bytes fall.
+
+    Mostly-Latin UTF-16 has a zero in nearly every odd (little-endian) or
+    even (big-endian) byte and almost none in the others; binary files do not.
+    """
+    sample = data[:8192] if len(data) % 2 == 0 else b""
+    if len(sample) < 16:
+        return None
+    for encoding, zeros, others in (("utf-16-le", sample[1::2], sample[0::2]), ("utf-16-be", sample[0::2], sample[1::2])):
+        if zeros.count(0) > 0.9 * len(zeros) and others.count(0) < 0.01 * len(others):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return text if _control_share(text) <= 0.01 else None
+    return None
 
 
 def _control_share(text: str) -> float:

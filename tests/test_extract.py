@@ -28,6 +28,13 @@ def test_decode_text_reads_each_encoding(data: bytes, text: str, warned: bool) -
     assert bool(warnings) == warned
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_decode_text_reads_utf16_without_bom(encoding: str) -> None:
+    text, warnings = decode_text("The treaty of 1919 failed.\nIt was not enforced.".encode(encoding))
+    assert text == "The treaty of 1919 failed.\nIt was not enforced."
+    assert warnings == ("read as UTF-16 without a byte-order mark",)
+
+
 def test_decode_text_refuses_binary() -> None:
     with pytest.raises(InputError, match="binary file"):
         decode_text(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image.txt")

@@ -75,6 +75,7 @@ def hostile(tmp_path_factory) -> tuple[Path, dict[str, dict[str, str]], str]:
     (d / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     (d / "latin1.txt").write_bytes("Caf\u00e9 society met in 1923, because the r\u00e9gime fell.".encode("latin-1"))
     (d / "utf16.txt").write_bytes(codecs.BOM_UTF16_LE + GOOD.encode("utf-16-le"))
+    (d / "utf16-nobom.txt").write_bytes(GOOD.encode("utf-16-be"))
     (d / "german.txt").write_text(
         "Der Vertrag scheiterte, weil niemand ihn durchsetzte. Die Preise stiegen im Jahr 1923 um vierzig Prozent, "
         "und die Regierung musste handeln. Deshalb muss die Reform zuerst kommen, sagte der Minister im Parlament. " * 3,
@@ -137,7 +138,8 @@ def test_symlink_loop_refused_and_folder_loop_not_followed(hostile) -> None:
 
 def test_good_documents_complete_and_distinct(hostile) -> None:
     out, rows, output = hostile
-    for doc_id in ("good", "one-essay", "two-essay", "with-space-é", "latin1", "utf16", "german", "nopunct", "longtoken"):
+    for doc_id in ("good", "one-essay", "two-essay", "with-space-é", "latin1", "utf16", "utf16-nobom", "german", "nopunct",
+                   "longtoken"):
         assert rows[doc_id]["status"] == "ok", rows[doc_id]
         assert (out / "clean" / f"{doc_id}.txt").exists()
     with (out / "sentences.csv").open(encoding="utf-8", newline="") as handle:
@@ -151,6 +153,8 @@ def test_encodings_read_correctly(hostile) -> None:
     assert "Windows-1252" in rows["latin1"]["warnings"]
     assert "r\u00e9gime" in (out / "clean" / "latin1.txt").read_text(encoding="utf-8")
     assert (out / "clean" / "utf16.txt").read_text(encoding="utf-8").startswith("The treaty failed")
+    assert (out / "clean" / "utf16-nobom.txt").read_text(encoding="utf-8").startswith("The treaty failed")
+    assert rows["utf16-nobom"]["warnings"] == "read as UTF-16 without a byte-order mark"
     assert rows["german"]["warnings"].startswith("may not be English")
 
 
