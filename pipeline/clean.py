@@ -719,6 +719,17 @@ class CleanOptions:
         return [(name, rule) for name, rule in REPAIRS.items() if wanted[name]]
 
 
+def preload(options: CleanOptions | None = None) -> None:
+    """Load the word lists the chosen repairs use now, so a worker's memory and time do not jump mid-batch."""
+    options = options or CleanOptions()
+    if options.join_lines or options.case:
+        _lexicon()
+    if options.case:
+        _can_be_proper()
+        _place_phrases()
+        _place_names_cached()
+
+
 def clean(raw: RawDocument, options: CleanOptions | None = None) -> CleanDocument:
     """Repair a raw document and find its headings and paragraphs.
 

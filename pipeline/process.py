@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .classify import RoleModel, load_model
-from .clean import CleanOptions, clean
+from .clean import CleanOptions, clean, preload
 from .errors import InputError
 from .extract import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, extract, text_pages
 from .link import link
@@ -43,6 +43,7 @@ class Processor:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
+        preload(self.settings.clean)
         self.nlp = load_nlp(self.settings.spacy_model)
         self.model: RoleModel = load_model(self.settings.model)
 
