@@ -21,6 +21,20 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture(scope="session")
+def golden(update_golden: bool):
+    """Compare text with a golden file under tests/golden/ (rewriting it first with --update-golden)."""
+
+    def check(relative: str, text: str) -> None:
+        path = GOLDEN / relative
+        if update_golden:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert text == path.read_text(encoding="utf-8")
+
+    return check
+
+
+@pytest.fixture(scope="session")
 def processor():
     from pipeline.process import Processor
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import GOLDEN, SAMPLE
+from conftest import SAMPLE
 
 from pipeline import export
 from pipeline.cli import cli
@@ -122,24 +122,16 @@ WRITERS = {
 
 
 @pytest.mark.parametrize("name", sorted(WRITERS))
-def test_format_matches_golden(essay, update_golden: bool, name: str) -> None:
-    text = WRITERS[name](essay)
-    golden = GOLDEN / "formats" / f"tiny{export.SUFFIX[name]}"
-    if update_golden:
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8")
+def test_format_matches_golden(essay, golden, name: str) -> None:
+    golden(f"formats/tiny{export.SUFFIX[name]}", WRITERS[name](essay))
 
 
-def test_csv_marks_the_thesis(essay, update_golden: bool) -> None:
+def test_csv_marks_the_thesis(essay, golden) -> None:
     text = export.format_csv(export.SENTENCE_COLUMNS, export.sentence_rows(essay))
     import csv
 
     assert [row["is_thesis"] for row in csv.DictReader(text.splitlines())] == ["false", "true"] + ["false"] * 5
-    golden = GOLDEN / "formats" / "tiny.sentences.csv"
-    if update_golden:
-        golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8")
+    golden("formats/tiny.sentences.csv", text)
 
 
 def test_json_round_trip(essay) -> None:
