@@ -9,6 +9,7 @@ offset maps back to the raw text.
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from array import array
@@ -88,6 +89,40 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
     proper = {w.lower() for w in web2 if w[:1].isupper() and w[1:].islower() and w.isalpha()}
     proper |= _place_names()
     return lower, frozenset(w for w in proper if w not in lower)
+
+
+@lru_cache(maxsize=1)
+def _case_odds() -> tuple[dict[str, float], dict[str, float]]:
+    """How much more often English writes a word capitalised (``Congress``) and in capitals (``GDP``) than lowercase.
+
+    Natural-log odds from spaCy's case-sensitive word probabilities
+    (``spacy-lookups-data``), keyed by the lowercase word: ``russia`` +2.8,
+    ``congress`` +0.5, ``court`` -1.6, ``the`` -2.4; a word never seen in
+    lowercase counts as seen at the table's floor. Words never seen
+    capitalised are absent.
+    """
+    import gzip
+    import json
+    from importlib.resources import files
+
+    with (files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz").open("rb") as f:
+        probs: dict[str, float] = json.load(gzip.open(f))
+    floor = min(probs.values())
+    title, upper = {}, {}
+    for word, prob in probs.items():
+        if not word.isalpha() or not word[:1].isupper():
+            continue
+        lower = word.lower()
+        if word[1:].islower():
+            title[lower] = prob - probs.get(lower, floor)
+        elif word.isupper() and len(word) >= 2:
+            upper[lower] = prob - probs.get(lower, floor)
+    return title, upper
+
+
+def _title_odds(word: str) -> float:
+    """Log odds that English writes lowercase ``word`` with a capital (minus infinity if it never does)."""
+    return _case_odds()[0].get(word, float("-inf"))
 
 
 def _place_names() -> set[str]:
@@ -174,20 +209,32 @@ def _is_word(word: str) -> bool:
 
 
 def _join_split_word(left: str, right: str) -> bool:
-    """Whether a stray break split one word (``space p`` / ``rogram``): the joined word is common, a half is no word."""
+    """Whether a stray break split one word (``space p`` / ``rogram``).
+
+    The joined word must be common, and a half no word, or the joined word
+    ten times as frequent as the two words side by side (``nu`` / ``clear``,
+    but ``a`` / ``way`` and ``per`` / ``cent`` stay apart).
+    """
     if not (left.isalpha() and right.isalpha() and right[:1].islower()):
         return False
     joined = (left + right).lower()
     known = _zipf(joined) >= 3.0 or _zipf(joined) >= 2.0 and _lowercase_word(joined)
-    return known and not (_is_word(left.lower()) and _is_word(right.lower()))
+    if not known:
+        return False
+    if not (_is_word(left.lower()) and _is_word(right.lower())):
+        return True
+    return _zipf(joined) > _zipf(f"{left} {right}".lower()) + 1.0
 
 
-def _is_heading(line: str, following: str | None, max_len: float = 70) -> bool:
-    """A short line without final punctuation, followed by text: a heading."""
+def _is_heading(line: str, following: str | None, max_len: float = 70, lost: frozenset[str] = frozenset()) -> bool:
+    """A short line without final punctuation, followed by text: a heading.
+
+    It starts with a capital or a digit, or with a letter in ``lost`` whose capital the font lost.
+    """
     words = line.split()
     if not words or len(words) > 8 or len(line) > max_len or line[-1] in TERMINAL + ",-–—":
         return False
-    if not (line[0].isupper() or line[0].isdigit()):
+    if not (line[0].isupper() or line[0].isdigit() or line[0] in lost):
         return False
     return following is not None and following.strip()[:1].isalnum()
 
@@ -196,13 +243,24 @@ _LAST_WORD = re.compile(rf"({_WORD})(-?){_SPACE}*$")
 _FIRST_WORD = re.compile(rf"^{_SPACE}*({_WORD})")
 
 
-def join_lines(text: str) -> list[Change]:
+def _joined_provisionally(text: str) -> str:
+    """``text`` with the line breaks inside paragraphs made spaces, so that a line start is no sentence start."""
+    return re.sub(r"(?<!\n)\n(?!\n)", " ", text)
+
+
+def join_lines(text: str, lost: frozenset[str] | None = None) -> list[Change]:
     """Join the lines of each paragraph, keep paragraph breaks, and set headings apart.
 
     A blank line is a paragraph break unless the sentence runs on across it
     (a page or column break: no final punctuation before, lowercase after).
     An indented line starts a paragraph. Line-end hyphens are closed up or kept
     by :func:`_join_hyphenated`; a word split by a stray break is closed up.
+    A short line alone between blank lines is a heading even when it starts in
+    lowercase, if that letter is one whose capital the font lost
+    (``conclusion`` above ``in sum, ...``), and a blank line after a short line
+    is a paragraph break even before such a letter: a page breaks after a full line.
+
+    ``lost`` is the set of lost letters; by default it is inferred from ``text``.
     """
     lines = text.split("\n")
     starts, pos = [], 0
@@ -216,17 +274,25 @@ def join_lines(text: str) -> list[Change]:
         changes.append((0, starts[first] + len(lines[first]) - len(lines[first].lstrip()), ""))
     elif content and content[0] > 0:
         changes.append((0, starts[content[0]], ""))
+    lost = lost_capitals(_joined_provisionally(text)) if lost is None else lost
     lengths = sorted(len(lines[i].strip()) for i in content)
-    heading_len = min(70.0, max(30.0, 0.65 * lengths[len(lengths) // 2])) if lengths else 0.0
+    median = lengths[len(lengths) // 2] if lengths else 0
+    heading_len = min(70.0, max(30.0, 0.65 * median)) if lengths else 0.0
     for k, (i, j) in enumerate(zip(content, content[1:])):
         prev, nxt = lines[i], lines[j]
         gap_start = starts[i] + len(prev.rstrip())
         gap_end = starts[j] + len(nxt) - len(nxt.lstrip())
         starts_block = k == 0 or content[k - 1] < i - 1 or lines[content[k - 1]].rstrip()[-1:] in TERMINAL
         after = lines[content[k + 2]] if k + 2 < len(content) else None
-        heading = starts_block and _is_heading(prev.strip(), nxt, heading_len)
-        next_heading = prev.rstrip()[-1:] in TERMINAL and _is_heading(nxt.strip(), after, heading_len)
+        alone = (k == 0 or content[k - 1] < i - 1) and j > i + 1 and _capitalisable(prev, lost)
+        next_alone = j > i + 1 and (k + 2 >= len(content) or content[k + 2] > j + 1) and _capitalisable(nxt, lost)
+        heading = starts_block and _is_heading(prev.strip(), nxt, heading_len, lost if alone else frozenset())
+        next_heading = prev.rstrip()[-1:] in TERMINAL and _is_heading(
+            nxt.strip(), after, heading_len, lost if next_alone else frozenset()
+        )
         runs_on = prev.rstrip()[-1:] not in TERMINAL and nxt.lstrip()[:1].islower()
+        if j > i + 1 and _capitalisable(nxt, lost) and len(prev.strip()) < 0.8 * median:
+            runs_on = False  # a page breaks after a full line; a short one ends a heading or paragraph
         if heading or next_heading or (j > i + 1 or nxt[:1].isspace()) and not runs_on:
             changes.append((gap_start, gap_end, "\n\n"))
             continue
@@ -239,8 +305,16 @@ def join_lines(text: str) -> list[Change]:
     return [c for c in changes if text[c[0]:c[1]] != c[2]]
 
 
+def _capitalisable(line: str, lost: frozenset[str]) -> bool:
+    """Whether ``line`` opens with a lowercase word whose capital is lost, which case repair capitalises as a start."""
+    m = _TOKEN.match(line.lstrip())
+    return m is not None and m.group()[0] in lost and not any(c.isupper() for c in m.group())
+
+
 def _line_join(text: str, prev: str, gap_start: int, gap_end: int, nxt: str) -> Change:
     """The change that joins one line to the next inside a paragraph."""
+    if prev.endswith("-") and prev[-2:-1].isalnum() and nxt[:1].isalnum() and (prev[-2].isdigit() or nxt[0].isdigit()):
+        return (gap_start, gap_end, "")  # a hyphen beside a number is kept: ``1920-`` / ``21``, ``mid-`` / ``1870s``
     left, right = _LAST_WORD.search(prev), _FIRST_WORD.match(nxt)
     if left and right:
         word, hyphen = left.group(1), left.group(2)
@@ -296,9 +370,10 @@ def lost_capitals(text: str) -> frozenset[str]:
     and sentences that start with it in lowercase. A letter counts as lost when
     it has evidence and its capital is rare in the document: a font that lost
     a capital never prints it, while a chance lowercase start does not hide
-    every capital of that letter. Names that English never writes in lowercase
-    (``russia``) add letters, but only once the other evidence shows that the
-    font lost capitals at all.
+    every capital of that letter. Names that English (nearly) never writes in
+    lowercase (``russia``, ``windrush``) add letters, but only once other
+    evidence shows that the font lost capitals at all: two different lowercase
+    sentence starts or acronyms, with three such tokens or names enough to make five.
     """
     evidence: Counter[str] = Counter()
     names: Counter[str] = Counter()
@@ -316,9 +391,10 @@ def lost_capitals(text: str) -> frozenset[str]:
         elif token[0].islower() and _starts_sentence(text, m.start()):
             evidence[token[0]] += 1
             kinds.add(core)
-        elif token[0].islower() and _proper_only(token.rstrip(".")):
+        elif token[0].islower() and (_proper_only(core) or _name_by_odds(core, margin=1.0)):
             names[token[0]] += 1
-    if sum(evidence.values()) < 3 or len(kinds) < 2:
+    strong, named = sum(evidence.values()), sum(names.values())
+    if len(kinds) < 2 or strong < 3 and strong + named < 5:
         return frozenset()  # one odd token repeated (``U.s.``) is no sign of a font
     evidence.update(names)
     capitals = Counter(c.lower() for c in text if c.isupper())
@@ -326,8 +402,11 @@ def lost_capitals(text: str) -> frozenset[str]:
 
 
 def _starts_sentence(text: str, start: int) -> bool:
-    """Whether position ``start`` begins a sentence (after . ! ? that is not an abbreviation, or a block start)."""
-    before = text[max(0, start - 12):start].rstrip(" ")
+    """Whether position ``start`` begins a sentence (after . ! ? that is not an abbreviation, or a block start).
+
+    Quotes and brackets around the break do not count: ``fortnight." It``, ``money. "Contributions``.
+    """
+    before = text[max(0, start - 12):start].rstrip(" \"“”‘’'()[]")
     if not before or before.endswith("\n"):
         return True
     return before[-1] in ".!?" and not _ABBREVIATION.search(before)
@@ -356,6 +435,9 @@ def restore_capitals(text: str, lost: frozenset[str] | None = None) -> list[Chan
 
 def _restore_acronym(token: str, lost: frozenset[str]) -> str | None:
     core = token.rstrip(".") if not re.fullmatch(r"(?:[A-Za-z]\.)+", token) else token
+    if re.fullmatch(r"[A-Za-z]{2,}s", core) and any(c.isupper() for c in core[1:-1]):
+        plural = _restore_acronym(core[:-1], lost)  # ``iCbms``, ``NGos``: the plural of an acronym
+        return None if plural is None else plural + token[len(core) - 1:]
     letters = [c for c in core if c.isalpha()]
     if not letters or not all(c.isupper() or c in lost for c in letters) or not any(c.isupper() for c in letters):
         return None
@@ -367,10 +449,12 @@ def _restore_acronym(token: str, lost: frozenset[str]) -> str | None:
     if not inner and letters[0].isupper():
         lower = core.lower()
         vowels = any(c in "aeiouy" for c in lower)
-        if not 3 <= len(letters) <= 4 or token.endswith(".") or lower in _can_be_proper() or vowels and (
-            _zipf(lower) >= 2.5 or _lowercase_word(lower)
+        if not _acronym_by_odds(lower) and (
+            not 3 <= len(letters) <= 4 or token.endswith(".") or lower in _can_be_proper() or vowels and (
+                _zipf(lower) >= 2.5 or _lowercase_word(lower)
+            )
         ):
-            return None  # an ordinary capitalised word such as "The"; "Fcc" is FCC
+            return None  # an ordinary capitalised word such as "The"; "Fcc" is FCC, "Ussr" USSR
     return token[: len(core)].upper() + token[len(core):]
 
 
@@ -398,30 +482,34 @@ def _all_caps_lead_ins(text: str, tokens: list[re.Match[str]], lost: frozenset[s
     Small caps come out as capitals, lost letters as lowercase. A lead-in is a
     run of such words opening a paragraph, two or more of them common English
     words with capitals after their first letter (so ``NATO EU`` stays an
-    acronym pair). Short words that are no English word (``NATO``, ``ECB``)
+    acronym pair), or one when lost letters show in another (``LinDQVisT's
+    THEsis is``). Short words that are no English word (``NATO``, ``ECB``)
     keep their capitals.
     """
 
     def small_cap(word: str) -> bool:
         return word.isalpha() and all(c.isupper() or c in lost for c in word)
 
+    def common(word: str) -> bool:
+        lower = word.lower()
+        return lower in _lexicon()[0] if len(lower) == 2 else _zipf(lower) >= 2.0 and _lowercase_word(lower)
+
     out: dict[int, str] = {}
     for k, m in enumerate(tokens):
-        before = text[:m.start()].rstrip(" ")
-        if before and not before.endswith("\n\n"):
+        start = m.start()
+        while start and text[start - 1] == " ":
+            start -= 1
+        if start and not text.endswith("\n\n", 0, start):
             continue
         run: list[re.Match[str]] = []
         for t in tokens[k:]:
             gap = text[run[-1].end():t.start()] if run else ""
-            if not small_cap(t.group().rstrip(".")) or run and not re.fullmatch(r"[,;:]? |-|['’]", gap):
+            if not small_cap(t.group().rstrip(".")) or run and not re.fullmatch(r"[,;:]? (?:\d+ )?|-|['’]", gap):
                 break
             run.append(t)
-        common = [
-            t for t in run
-            if len(t.group()) > 2 and any(c.isupper() for c in t.group()[1:])
-            and _zipf(t.group().lower()) >= 3.0 and _lowercase_word(t.group().lower())
-        ]
-        if len(common) < 2:
+        caps = [t.group() for t in run if len(t.group()) > 1 and any(c.isupper() for c in t.group()[1:])]
+        words = [w for w in caps if common(w)]
+        if not (len(words) >= 2 or words and len(caps) >= 2 and any(c.islower() for w in caps for c in w)):
             continue
         for i, t in enumerate(run):
             word = t.group()
@@ -548,12 +636,17 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
     """Restore the capitals of names whose first letter the font lost (``russian`` → ``Russian``).
 
     Only words that start with a lost letter are touched, and only on evidence:
-    the lexicon knows the word only as a name (``ukraine``, ``orion``); an
+    the lexicon knows the word only as a name (``ukraine``, ``orion``), or
+    English writes it capitalised far more often than not (``ruhr``,
+    ``moltke``: :func:`_case_odds`); all its letters are lost and English
+    writes it in capitals (``gdp``); a month name stands beside a date; an
     acronym in brackets spells the phrase before it (``european Space Agency
     (ESA)``); a multi-word place name (``new Zealand``); a capitalised common
     noun follows the word, so the two are a name (``united States``,
     ``experiment Logistics``), or the word sits between capitalised words of
-    one name (``Nations office of outer Space``); a list of names holds it
+    one name (``Nations office of outer Space``), or a capitalised word stands
+    next to it (or before ``of``) and English capitalises the word often enough
+    (``Federal reserve``, ``House of commons``); a list of names holds it
     (``Germany, russia, Argentina``). ``i`` standing alone becomes ``I``.
     Function words of names (``of``, ``on``) stay lowercase.
 
@@ -574,8 +667,14 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
             continue
         if word == "i" and _pronoun_i(text, m.start()):
             capitalise(m.start())
-        elif _proper_only(word) and text[m.start() - 1:m.start()] not in ("@", "/", "."):
+        elif text[m.start() - 1:m.start()] in ("@", "/", ".") or text[m.end():m.end() + 1] == "@":
+            continue  # ``mail@orion.org``: parts of addresses
+        elif _lost_acronym(word, lost):
+            view[m.start():m.end()] = word.upper()
+        elif _proper_only(word) or _month_by_date(text, m):
             capitalise(m.start())
+        elif _name_by_odds(word, margin=1.5 if _set_off(text, m) else 0.0):
+            capitalise(m.start())  # ``Britain, meanwhile, waited``: a word set off by commas needs better odds
     current = "".join(view)
     for start in _acronym_definitions(current, lost) + _place_phrase_words(current, lost):
         capitalise(start)
@@ -587,6 +686,44 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
         for start in starts:
             capitalise(start)
     return [(i, i + 1, c) for i, (c, old) in enumerate(zip(view, text, strict=True)) if c != old]
+
+
+def _name_by_odds(word: str, margin: float = 0.0) -> bool:
+    """Whether English writes ``word`` capitalised far more often than not (``june``, ``moltke``, ``soviet``).
+
+    An English word that is also written in lowercase needs stronger odds than a word that is not;
+    ``margin`` raises both bars. ``march`` and ``may`` are months only beside a date (:func:`_month_by_date`).
+    """
+    if word in _NAME_FUNCTION or len(word) < 2 or word in _MONTHS and _lowercase_word(word):
+        return False
+    return _title_odds(word) > margin + (0.5 if _lowercase_word(word) else -1.0)
+
+
+def _set_off(text: str, m: re.Match[str]) -> bool:
+    """Whether the word matched by ``m`` stands between commas (``, meanwhile,``), as sentence adverbs do."""
+    return text[m.end():m.end() + 1] == "," and text[max(0, m.start() - 2):m.start()] == ", "
+
+
+def _lost_acronym(word: str, lost: frozenset[str]) -> bool:
+    """Whether a lowercase token all of whose letters are lost capitals is an acronym (``gdp``, ``ussr``, ``ii``)."""
+    return set(word) <= lost and word not in _lexicon()[0] and _acronym_by_odds(word, shortest=2)
+
+
+def _acronym_by_odds(word: str, shortest: int = 3) -> bool:
+    """Whether English writes lowercase ``word`` (up to 6 letters) in capitals far more often than otherwise."""
+    odds = _case_odds()[1].get(word, float("-inf"))
+    return shortest <= len(word) <= 6 and odds > 1.0 and odds > _title_odds(word)
+
+
+_MONTHS = frozenset(name.lower() for name in calendar.month_name if name)
+
+
+def _month_by_date(text: str, m: re.Match[str]) -> bool:
+    """A month name next to a day or year (``5 march 1953``, ``in may 1940``), not the verb or the modal."""
+    if m.group() not in _MONTHS:
+        return False
+    after, before = text[m.end():m.end() + 2], text[max(0, m.start() - 2):m.start()]
+    return re.fullmatch(r" \d", after) is not None or re.fullmatch(r"\d ", before) is not None
 
 
 def _pronoun_i(text: str, start: int) -> bool:
@@ -666,10 +803,16 @@ def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
             prev is not None and chunk.open_left
             and (prev.core == prev.text or re.search(r"(?:[A-Z]\.){2,}$", prev.text) is not None)
         )
+        if joined_left and prev.core in ("of", "for") and k >= 2 and chunks[k - 2].core == chunks[k - 2].text:
+            name = chunks[k - 2]
+            if _capitalised(name) and not _starts_sentence(text, name.core_start) and _title_odds(word) > -1.5:
+                out.append(chunk.core_start)  # ``House of commons``, ``Bank of england``
+                continue
+        between = joined_right and joined_left and _capitalised(nxt) and _capitalised(prev)
         if joined_right and _capitalised(nxt):
             following = nxt.core.lower()
-            if word in can_be_proper:
-                out.append(chunk.core_start)  # ``russian Soyuz``, ``paul Wolfowitz``
+            if _title_odds(word) > (-3.0 if between and not _starts_sentence(text, prev.core_start) else -1.5):
+                out.append(chunk.core_start)  # ``russian Soyuz``, ``paul Wolfowitz``, ``federal Reserve``
                 continue
             if not _name_by_itself(following) and _lowercase_word(following) and nxt.core[1:].islower():
                 out.append(chunk.core_start)  # a common noun capitalised as part of a name: ``united States``
@@ -682,6 +825,9 @@ def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
                 j += 1
             if j < len(chunks) and j - k <= 2 and chunks[j].open_left and _capitalised(chunks[j]):
                 out.append(chunk.core_start)  # ``Nations office of outer Space``
+                continue
+            if _title_odds(word) > -1.5:
+                out.append(chunk.core_start)  # ``Federal reserve``, ``Voting Rights act``
                 continue
         if prev is not None and word in can_be_proper and prev.text.endswith(",") and _capitalised(prev):
             after = chunks[k + 2] if nxt is not None and nxt.core in ("and", "or") and k + 2 < len(chunks) else nxt
@@ -725,6 +871,7 @@ def preload(options: CleanOptions | None = None) -> None:
     if options.join_lines or options.case:
         _lexicon()
     if options.case:
+        _case_odds()
         _can_be_proper()
         _place_phrases()
         _place_names_cached()
@@ -746,11 +893,16 @@ def clean(raw: RawDocument, options: CleanOptions | None = None) -> CleanDocumen
     origin = array("l", range(len(text) + 1))
     edits: list[Edit] = []
     notes: list[tuple[str, int]] = []
+    # Lost capitals are inferred before the repairs that restore them (which remove the evidence); join-lines
+    # uses them only when case repair will capitalise the lines it kept apart because of them.
     lost: frozenset[str] = frozenset()
     for name, rule in options.repairs():
-        if name == "case":
-            lost = lost_capitals(text)  # inferred once: restoring capitals removes the evidence
-        changes = sorted(rule(text, lost) if name in ("case", "names") else rule(text))  # type: ignore[call-arg]
+        if name == "join-lines" and options.case:
+            lost = lost_capitals(_joined_provisionally(text))
+        elif name == "case":
+            lost |= lost_capitals(text)
+        with_lost = name in ("join-lines", "case", "names")
+        changes = sorted(rule(text, lost) if with_lost else rule(text))  # type: ignore[call-arg]
         if name == "footnotes":
             notes = [(text[s:e], s) for s, e, _ in changes]
         text, origin, new_notes = _apply(text, origin, changes, name, raw.text, edits, notes)

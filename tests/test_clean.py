@@ -54,6 +54,12 @@ def _raw(text: str) -> RawDocument:
         ("in the 1920s \nand after", "in the 1920s and after"),
         ("went a \nway home", "went a way home"),
         ("fell ten per \ncent", "fell ten per cent"),
+        ("began a \nround of talks", "began a round of talks"),
+        ("warned nu \nclear weapons", "warned nuclear weapons"),
+        ("the his \ntory of", "the history of"),
+        ("the severe 1920-\n21 slump", "the severe 1920-21 slump"),
+        ("by the mid-\n1870s, when", "by the mid-1870s, when"),
+        ("aged 11 to 17-\nyear-olds", "aged 11 to 17-year-olds"),
     ],
 )
 def test_join_lines(text_in: str, text_out: str) -> None:
@@ -144,6 +150,10 @@ def test_restore_capitals_leaves_clean_text(text: str) -> None:
         ("THE ECB RAISED rates.", "The ECB raised rates."),
         ("The GdP fell.", "The GDP fell."),
         ("The Fcc ruled.", "The FCC ruled."),
+        ("The NGos met.", "The NGOs met."),
+        ("TO SUM UP, the war ended.", "To sum up, the war ended."),
+        ('He left. "do it," he said.', 'He left. "Do it," he said.'),
+        ('the fortnight." during it', 'the fortnight." During it'),
     ],
 )
 def test_restore_capitals_small_caps_and_acronyms(text_in: str, text_out: str) -> None:
@@ -187,7 +197,7 @@ LOST = frozenset("uedrhop")
             "The surviving China-U.S. Understanding on Cooperation in Space",
         ),
         ("the europeans agreed", "the Europeans agreed"),
-        ("Saint-domingue rose", "Saint-domingue rose"),
+        ("Saint-domingue rose", "Saint-Domingue rose"),
     ],
 )
 def test_restore_names(text_in: str, text_out: str) -> None:
@@ -211,6 +221,58 @@ def test_restore_names(text_in: str, text_out: str) -> None:
 )
 def test_restore_names_leaves_alone(text: str) -> None:
     assert restore_names(text, LOST) == []
+
+
+ODDS_LOST = frozenset("bcdghimprsu")
+
+
+@pytest.mark.parametrize(
+    ("text_in", "text_out"),
+    [
+        ("the ruhr was occupied", "the Ruhr was occupied"),  # English writes it capitalised, though no lexicon has it
+        ("a letter from moltke", "a letter from Moltke"),
+        ("by march 1815 it", "by March 1815 it"),  # a month beside a date
+        ("on 5 may the", "on 5 May the"),
+        ("the Federal reserve raised rates", "the Federal Reserve raised rates"),
+        ("the House of commons voted", "the House of Commons voted"),
+        ("the gdp fell", "the GDP fell"),  # an acronym all of whose letters are lost
+        ("World War ii ended", "World War II ended"),
+    ],
+)
+def test_restore_names_by_case_odds(text_in: str, text_out: str) -> None:
+    assert repair(functools.partial(restore_names, lost=ODDS_LOST), text_in) == text_out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "they march on the city",
+        "they may go",
+        "Britain, meanwhile, waited",  # a sentence adverb, though English often capitalises it (sentence starts)
+        "Germany invaded Belgium and denied France",  # a verb before a name
+        "the rose garden",
+        "the court ruled",
+        "the Soviet army in",
+        "the committee met",
+    ],
+)
+def test_restore_names_by_case_odds_leaves_alone(text: str) -> None:
+    assert restore_names(text, ODDS_LOST) == []
+
+
+def test_heading_with_lost_capital_stays_a_heading() -> None:
+    raw = "It ended. the war was over. in the end.\n\nconclusion\n\nin sum, it failed."
+    cleaned = clean(_raw(raw))
+    assert "\n\nConclusion\n\nin sum, it failed." in cleaned.text
+    assert [b.section for b in cleaned.blocks if b.kind == "heading"] == ["Conclusion"]
+
+
+def test_short_line_before_lost_capital_ends_the_paragraph() -> None:
+    raw = (
+        "The war ended. the peace held. in time it broke.\n\nthe tyranny of timetables\n\n"
+        "the railways ran on time and so the war came quickly."
+    )
+    assert "\n\nThe tyranny of timetables\n\nThe railways" in clean(_raw(raw)).text
 
 
 @pytest.mark.parametrize(
