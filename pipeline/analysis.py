@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
 #: Relations along which support flows towards a conclusion.
 SUPPORT_RELATIONS = ("supports", "explains")
-#: spaCy entity labels that name something (dates, numbers and ordinals left out).
-NAME_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE")
+#: Entity labels that name something: spaCy's, and argmap's MISC for names the NER missed (dates, numbers, ordinals left out).
+NAME_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
+               "MISC")
 
 # Fixed dtypes of the contract columns; columns appended later are inferred (see _infer).
 _INTEGERS = {

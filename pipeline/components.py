@@ -1,8 +1,8 @@
 """argmap's spaCy components, registered as factories so any spaCy pipeline can use them.
 
 - ``argmap_cues``: discourse cue phrases to ``doc.spans["cues"]`` (label: the cue kind).
-- ``argmap_entities``: links acronyms to the long forms an essay defines and gives
-  every entity a normalised ``Span._.entity_id``.
+- ``argmap_entities``: adds proper names the NER missed, links acronyms to the long
+  forms an essay defines and gives every entity a normalised ``Span._.entity_id``.
 - ``argmap_claims``: the asserting clause of each claim sentence to
   ``doc.spans["claims"]`` and ``Span._.is_claim`` on sentences.
 - ``argmap_causal``: cause–effect pairs read off the dependency parse, to
@@ -150,21 +150,35 @@ def _slug(key: str) -> str:
 
 
 class EntityLinker(_LexiconComponent):
-    """Link acronyms to the long forms a text defines and give every entity a normalised id.
+    """Complete the statistical NER, link acronyms to the long forms a text defines and give every entity an id.
 
     ``European Space Agency (ESA)`` makes the long form an entity, marks every
-    later ``ESA`` with the same label, and gives both the id ``esa``. The alias
-    table maps other spellings to one id (``the United States`` → ``us``).
+    later ``ESA`` with the same label, and gives both the id ``esa``. Names the
+    NER missed or cut short (``Canadarm2``, ``U.S. Department of Energy``) are
+    added from runs of capitalised words (see :meth:`names`). The alias table
+    maps other spellings to one id (``the United States`` → ``us``).
     Definitions found go to ``Doc._.acronyms`` (acronym → [long form, label]).
     """
 
-    def __init__(self, nlp: Language, name: str, lexicon: dict[str, Any]) -> None:
+    def __init__(self, nlp: Language, name: str, lexicon: dict[str, Any], proper_nouns: bool = True) -> None:
         self.name = name
         self.lexicon = lexicon
+        self.proper_nouns = proper_nouns
         self._build()
 
     def _build(self) -> None:
         self.aliases = {entity_key(k): v for k, v in self.lexicon.get("aliases", {}).items()}
+        # A lexicon saved before version 1.1 has no "names" or "date_frames": use argmap's own.
+        shipped = default_aliases()
+        names = self.lexicon.get("names") or shipped["names"]
+        self.connectors = frozenset(names["connectors"])
+        self.head_connectors = frozenset(names["head_connectors"])
+        self.after_connector = frozenset(names["after_connector"])
+        self.articles = frozenset(names["articles"])
+        self.joiners = frozenset(names["joiners"])
+        self.fallback_label = names["fallback_label"]
+        self.heads = {word: label for label, words in names["heads"].items() for word in words}
+        self.date_frames = frozenset(self.lexicon.get("date_frames", shipped["date_frames"]))
 
     def __call__(self, doc: Doc) -> Doc:
         acronyms: dict[str, list[str]] = {}
@@ -174,6 +188,8 @@ class EntityLinker(_LexiconComponent):
             definitions.append(Span(doc, long_form.start, long_form.end, label=label))
             acronyms[acronym] = [long_form.text, label]
         _set_ents(doc, definitions, replace_overlaps=True)
+        if self.proper_nouns:
+            _set_ents(doc, list(self.names(doc, definitions)), replace_overlaps=True)
         doc._.acronyms = acronyms
         return self.link(doc, acronyms)
 
@@ -187,21 +203,222 @@ class EntityLinker(_LexiconComponent):
             if start is not None:
                 yield doc[start : token.i], acronym
 
+    def names(self, doc: Doc, protected: Iterable[Span] = ()) -> Iterator[Span]:
+        """Proper names the NER missed or cut short, from runs of capitalised words.
+
+        A run is capitalised words that are not function words and do not open
+        a sentence or quotation (a sentence's first word only when tagged
+        ``PROPN`` and followed by more of the name), kept together by connectors
+        (``Department of Energy``, ``Committee on …``; see :meth:`_across`) and
+        joiners (``Alpha-Magnetic``). Leading nationality adjectives (``Russian
+        Soyuz``) and place compounds (``China-U.S. Understanding``) are
+        modifiers, not part of the name; a person, a date or number, and a
+        place after a connector end the run. A run may replace NER entities
+        only when its head word names a kind of thing (``Department`` → ``ORG``,
+        table ``names.heads``), and never an acronym's long form in
+        ``protected``. The label is that of the head word, else see
+        :meth:`_evident_label`.
+        """
+        owner = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
+        known = {ent.text: ent.label_ for ent in doc.ents}
+        kept = {(s.start, s.end) for s in protected}
+        i = 0
+        while i < len(doc):
+            start, end, head = self._run(doc, i, owner)
+            i = max(i + 1, end)
+            if start == end:
+                continue
+            covered = {owner[k] for k in range(start, end) if k in owner}
+            if any(e.end > end or (e.start < start and doc[e.start : start].text.lower() != "the") for e in covered):
+                continue  # the NER drew other boundaries: trust it
+            if any((e.start, e.end) in kept or (e.start <= start and end <= e.end) for e in covered):
+                continue  # an acronym's long form, or a name the NER found whole
+            if end < len(doc) and _label(doc[end], owner) == "PERSON":
+                continue  # a title or a first name the NER left out: "Representative Christopher Cox"
+            label = self.heads.get(doc[head].lower_)
+            if covered and label is None:
+                continue
+            yield Span(doc, start, end, label=label or self._evident_label(doc[start:end], known))
+
+    def _run(self, doc: Doc, i: int, owner: dict[int, Span]) -> tuple[int, int, int]:
+        """The name starting at token ``i`` as (start, end, head token); start == end when there is none."""
+        first = doc[i]
+        initial = _sentence_initial(first)
+        if not self._can_open(first, owner) or (initial and first.pos_ != "PROPN"):
+            return i, i, i
+        end = _unit_end(first, owner)
+        units, head, prepositions, titled = [(i, end)], None, 0, False
+        while end < len(doc):
+            token = doc[end]
+            if _name_token(token, owner):  # adjacent: "Zvezda Service Module"
+                if _label(token, owner) == "PERSON":
+                    break
+                units.append((end, _unit_end(token, owner)))
+            elif token.text in self.joiners and not token.whitespace_ and not doc[end - 1].whitespace_:
+                if end + 1 >= len(doc) or not _name_token(doc[end + 1], owner):
+                    break
+                units.append((end + 1, _unit_end(doc[end + 1], owner)))
+            elif (j := self._across(doc, end, owner, titled, prepositions)) is not None:
+                if token.lower_ not in self.after_connector:
+                    prepositions += 1
+                    head = units[-1][1] - 1 if head is None else head
+                titled = titled or token.lower_ in self.head_connectors
+                units.append((j, _unit_end(doc[j], owner)))
+            else:
+                break
+            end = units[-1][1]
+        name = _without_modifiers(doc, units, owner)
+        if not name or (initial and len(units) == 1 and not any(c.isdigit() for c in first.text)):
+            return end, end, end  # a sentence's first word alone is too often a capitalised common noun
+        start = name[0][0]
+        return start, end, end - 1 if head is None or head < start else head
+
+    def _can_open(self, token: Token, owner: dict[int, Span]) -> bool:
+        """Whether a name can start at ``token``: not a person, function word or number, nor inside a longer name."""
+        if not _name_token(token, owner) or _label(token, owner) == "PERSON" or token.like_num:
+            return False
+        if _function_word(token):
+            return False  # "The", "We", "With"
+        if token.i == 0:
+            return True
+        before = token.doc[token.i - 1]
+        if before.text in self.joiners and not before.whitespace_:
+            return False  # "Ratcliffe-on-Soar"
+        # After a capitalised word that could not open a name ("Part V", "Marshall Plans"): a fragment.
+        return not _name_token(before, owner) or _function_word(before) or _label(before, owner) == "NORP"
+
+    def _across(self, doc: Doc, k: int, owner: dict[int, Span], titled: bool, prepositions: int) -> int | None:
+        """The name word after a connector at token ``k``, when the connector can stand inside this name.
+
+        ``of`` always can; ``on``/``for``/``in`` after a head word (``Committee on``) or once the name
+        has one; ``and``/``with`` after any of those (``Cooperation in Science and Technology``).
+        """
+        word = doc[k].lower_
+        if word in self.head_connectors:
+            allowed = titled or doc[k - 1].lower_ in self.heads
+        else:
+            allowed = word in self.connectors or (prepositions > 0 and word in self.after_connector)
+        j = k + 1
+        while j < len(doc) and doc[j].lower_ in self.articles:
+            j += 1
+        if not allowed or j >= len(doc) or not _name_token(doc[j], owner):
+            return None
+        label = _label(doc[j], owner)
+        if label == "PERSON":
+            return None
+        # A place ("in China"), or a name the NER found after an article ("module of the ISS"), is a name of
+        # its own, unless more capitalised words follow it ("on U.S. National Security").
+        if label in _PLACE_LABELS or (label is not None and j > k + 1):
+            after = _unit_end(doc[j], owner)
+            return j if after < len(doc) and _name_token(doc[after], owner) else None
+        return j
+
+    def _evident_label(self, name: Span, known: dict[str, str]) -> str:
+        """A label for a name without a telling head word.
+
+        In order: the label the NER gave the same text elsewhere in the doc,
+        the label of the common noun the name modifies (``the Orion module`` →
+        PRODUCT), NORP for a lone capitalised adjective (``Chinese``), else the
+        fallback label.
+        """
+        if name.text in known:
+            return known[name.text]
+        doc, last = name.doc, name[-1]
+        if doc.has_annotation("DEP"):
+            noun = last.head if last.dep_ in {"compound", "nmod", "amod"} and last.head.i > last.i else None
+        else:
+            noun = doc[last.i + 1] if last.i + 1 < len(doc) else None
+        if noun is not None and noun.lower_ in self.heads:
+            return self.heads[noun.lower_]
+        return "NORP" if len(name) == 1 and last.pos_ == "ADJ" else self.fallback_label
+
     def link(self, doc: Doc, acronyms: dict[str, list[str]]) -> Doc:
         """Mark mentions of known acronyms as entities and set ``entity_id`` on every entity."""
         mentions = [Span(doc, t.i, t.i + 1, label=acronyms[t.text][1]) for t in doc if t.text in acronyms]
         _set_ents(doc, mentions, replace_overlaps=False)
-        _set_ents(doc, list(_decades(doc)), replace_overlaps=True)
+        _set_ents(doc, list(self.dates(doc)), replace_overlaps=True)
         long_forms = {entity_key(long): entity_key(short) for short, (long, _) in acronyms.items()}
         for ent in doc.ents:
             ent._.entity_id = self.entity_id(ent.text, long_forms)
         return doc
+
+    def dates(self, doc: Doc) -> Iterator[Span]:
+        """Date entities narrowed to the date itself.
+
+        ``the start of the twentieth century`` → ``the twentieth century`` (words
+        of ``date_frames``), and a decade cut before its ``’s`` (``the early
+        1970’s``) extended to include it.
+        """
+        for ent in doc.ents:
+            if ent.label_ != "DATE":
+                continue
+            start, end = ent.start, ent.end
+            of = next((t.i for t in ent if t.lower_ == "of"), None)
+            if of is not None and any(t.lower_ in self.date_frames for t in doc[start:of]) and of + 1 < end:
+                start = of + 1
+            if end < len(doc) and ent[-1].like_num and doc[end].text in _DECADE_SUFFIX:
+                end += 1
+            if (start, end) != (ent.start, ent.end):
+                yield Span(doc, start, end, label="DATE")
 
     def entity_id(self, text: str, long_forms: dict[str, str] | None = None) -> str:
         """The normalised id of an entity's text, given long-form → acronym keys."""
         key = entity_key(text)
         key = (long_forms or {}).get(key, key)
         return _slug(self.aliases.get(key, key))
+
+
+_PLACE_LABELS = frozenset({"GPE", "NORP", "LOC"})
+_NOT_NAMES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+_SENTENCE_ENDS = frozenset({".", "!", "?"})
+_OPENERS = frozenset({"“", '"', "‘", "'"})
+_FUNCTION_POS = frozenset({"PRON", "AUX", "ADP", "DET", "CCONJ", "SCONJ", "PART", "NUM"})
+
+
+def _label(token: Token, owner: dict[int, Span]) -> str | None:
+    ent = owner.get(token.i)
+    return ent.label_ if ent is not None else None
+
+
+def _name_token(token: Token, owner: dict[int, Span]) -> bool:
+    """A capitalised word that can be part of a name: not ``I``, not in a date or number entity."""
+    text, label = token.text, _label(token, owner)
+    if label is None and "-" in text[1:]:  # "U.S.-led", "U.S.-China": a compound modifier, not a name
+        return False
+    return text[:1].isupper() and text != "I" and not token.is_punct and label not in _NOT_NAMES
+
+
+def _function_word(token: Token) -> bool:
+    """A pronoun, determiner, preposition…: by its tag, or without a tagger by spaCy's stop list (not acronyms)."""
+    return token.pos_ in _FUNCTION_POS if token.pos_ else token.is_stop and not token.is_upper
+
+
+def _sentence_initial(token: Token) -> bool:
+    """Whether a word opens a sentence or a quotation (where any word is capitalised)."""
+    doc, i = token.doc, token.i
+    if i > 0 and doc[i - 1].text in _OPENERS:
+        return True
+    return i == 0 or bool(token.is_sent_start) or doc[i - 1].text in _SENTENCE_ENDS or "\n" in doc[i - 1].text
+
+
+def _unit_end(token: Token, owner: dict[int, Span]) -> int:
+    """Where the name unit opened by ``token`` ends: the end of its entity, or the next token."""
+    ent = owner.get(token.i)
+    return ent.end if ent is not None else token.i + 1
+
+
+def _without_modifiers(doc: Doc, units: list[tuple[int, int]], owner: dict[int, Span]) -> list[tuple[int, int]]:
+    """Drop a leading nationality (``Russian Soyuz``) or place compound (``China-U.S. Understanding``)."""
+    places = 0
+    while places < len(units) - 1 and _label(doc[units[places][0]], owner) in _PLACE_LABELS:
+        places += 1
+    if places and any(doc[s - 1].text == "-" for s, _ in units[1 : places + 1]):
+        return units[places + 1 :]
+    if len(units) > 1 and (_label(doc[units[-1][0]], owner) == "NORP" or doc[units[-1][1] - 1].pos_ == "ADJ"):
+        return []  # "Franco-Russian": an adjective
+    if len(units) > 1 and _label(doc[units[0][0]], owner) == "NORP":
+        return units[1:]
+    return units
 
 
 def _long_form_start(doc: Doc, paren: int, letters: list[str]) -> int | None:
@@ -226,13 +443,6 @@ def _overlapping_label(doc: Doc, span: Span) -> str | None:
     return max(labels, key=labels.count) if labels else None
 
 
-def _decades(doc: Doc) -> Iterator[Span]:
-    """Dates cut before a decade's ``’s`` (``the early 1970’s``), extended to include it."""
-    for ent in doc.ents:
-        if ent.label_ == "DATE" and ent.end < len(doc) and ent[-1].like_num and doc[ent.end].text in _DECADE_SUFFIX:
-            yield Span(doc, ent.start, ent.end + 1, label="DATE")
-
-
 def _set_ents(doc: Doc, spans: list[Span], *, replace_overlaps: bool) -> None:
     """Add spans to ``doc.ents``, replacing what they overlap, or only where nothing but an exact match overlaps."""
     if not spans:
@@ -250,10 +460,18 @@ def _set_ents(doc: Doc, spans: list[Span], *, replace_overlaps: bool) -> None:
     doc.ents = sorted(kept + added, key=lambda s: s.start)
 
 
-@Language.factory("argmap_entities", default_config={"aliases": None}, assigns=["doc.ents"], requires=["doc.ents"])
-def make_entities(nlp: Language, name: str, aliases: str | None) -> EntityLinker:
-    """Create the acronym linker; ``aliases`` is a path to an alias JSON file, or None for argmap's own."""
-    return EntityLinker(nlp, name, _read_lexicon(aliases, default_aliases()))
+@Language.factory(
+    "argmap_entities",
+    default_config={"aliases": None, "proper_nouns": True},
+    assigns=["doc.ents"],
+    requires=["doc.ents"],
+)
+def make_entities(nlp: Language, name: str, aliases: str | None, proper_nouns: bool) -> EntityLinker:
+    """Create the entity linker; ``aliases`` is a path to an entity lexicon JSON file, or None for argmap's own.
+
+    ``proper_nouns`` switches on the step that adds names the NER missed (:meth:`EntityLinker.names`).
+    """
+    return EntityLinker(nlp, name, _read_lexicon(aliases, default_aliases()), proper_nouns)
 
 
 # --- argmap_claims -------------------------------------------------------------------
