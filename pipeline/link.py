@@ -48,6 +48,22 @@ TRUSTED_TYPES: list[str] = ["sklearn.ensemble._hist_gradient_boosting.predictor.
 LABELS = ("none", "supports", "explains", "causes", "contrasts")
 TREE_RELATIONS: tuple[Relation, ...] = ("supports", "explains", "causes")
 ARGUMENTATIVE: frozenset[str] = frozenset({"cause", "evidence", "conclusion"})
+# corpus/GUIDELINES.md §5: the (source role, relation, target role) a tree edge may have; any conclusion may
+# also support the thesis, whatever the thesis's role.
+ALLOWED: frozenset[tuple[str, str, str]] = frozenset(
+    {
+        ("evidence", "supports", "cause"),
+        ("evidence", "supports", "conclusion"),
+        ("conclusion", "supports", "conclusion"),
+        ("cause", "explains", "conclusion"),
+        *((s, "causes", t) for s in ("cause", "evidence") for t in ("cause", "evidence")),
+    }
+)
+CONTRAST_THRESHOLD = 0.3
+# A source whose best allowed target scores below this stays unattached rather than forced onto a guess.
+ATTACH_THRESHOLD = 0.05
+# A cause–effect pair that maps to two sentences becomes a `causes` edge when the classifier gives it this much.
+CAUSES_THRESHOLD = 0.2
 
 _CONTRAST_OPENERS = re.compile(
     r"^(however|yet|but|though|although|nevertheless|nonetheless|still|on the other hand)\b", re.I
@@ -184,9 +200,12 @@ def _reason(source: Sentence, target: Sentence, relation: Relation, thesis: int 
     return "; ".join(reasons)
 
 
-def _result(edges: list[Edge], thesis: int | None, roles: Mapping[int, str]) -> LinkResult:
-    """Sort the edges and list the argumentative sentences whose tree edges do not lead to the thesis."""
-    parent = {e.source_id: e.target_id for e in edges if e.relation in TREE_RELATIONS}
+def _result(
+    edges: list[Edge], thesis: int | None, roles: Mapping[int, str], parent: Mapping[int, int] | None = None
+) -> LinkResult:
+    """Sort the edges and list the argumentative sentences whose tree edges (``parent``) do not lead to the thesis."""
+    if parent is None:
+        parent = {e.source_id: e.target_id for e in edges if e.relation in TREE_RELATIONS}
     unattached = []
     for node, role in roles.items():
         if role not in ARGUMENTATIVE or node == thesis:
@@ -199,6 +218,66 @@ def _result(edges: list[Edge], thesis: int | None, roles: Mapping[int, str]) -> 
             unattached.append(node)
     ordered = tuple(sorted(edges, key=lambda e: (e.source_id, e.target_id, e.relation)))
     return LinkResult(ordered, thesis, tuple(sorted(unattached)))
+
+
+def allowed(source_role: str, relation: str, target_role: str, to_thesis: bool) -> bool:
+    """Whether GUIDELINES §5 allows a tree edge of this relation between these roles."""
+    return (source_role, relation, target_role) in ALLOWED or (
+        to_thesis and source_role == "conclusion" and relation == "supports"
+    )
+
+
+# A cause or effect span that only points back ("this", "such delays", "it") stands for the sentence before.
+_ANAPHOR = re.compile(r"^(this|that|these|those|such|it|they)\b", re.I)
+
+
+def causal_pairs(sentences: Sequence[Sentence], roles: Sequence[str]) -> dict[tuple[int, int], str]:
+    """Sentence pairs (cause sentence, effect sentence) from the cause–effect pairs inside sentences, with why.
+
+    A pair lives inside one sentence; it names a second sentence when one of its spans is anaphoric (a
+    short ``this``/``such X``/``it`` span stands for the previous argumentative sentence of the paragraph)
+    or shares at least a third of its content words with an argumentative sentence at most two away.
+    """
+    out: dict[tuple[int, int], str] = {}
+    for s in sentences:
+        i = s.id
+        if roles[i] not in ARGUMENTATIVE:
+            continue
+        previous = next(
+            (
+                k
+                for k in range(i - 1, -1, -1)
+                if roles[k] in ARGUMENTATIVE and sentences[k].paragraph_id == s.paragraph_id
+            ),
+            None,
+        )
+        for c in s.causal_links:
+            pair = f'cause–effect pair "{_clip(c.cause)}" → "{_clip(c.effect)}"; cue "{c.cue}"'
+            for span, forward in ((c.cause, True), (c.effect, False)):
+                words = _stems(span)
+                if previous is not None and _ANAPHOR.match(span) and len(words) <= 3:
+                    other, how = previous, "refers to the previous sentence"
+                else:
+                    near = [
+                        (len(words & _stems(sentences[k].text)) / len(words), -abs(k - i), k)
+                        for k in range(max(0, i - 2), min(len(sentences), i + 3))
+                        if k != i and roles[k] in ARGUMENTATIVE and len(words) >= 2
+                    ]
+                    share, _, other = max(near, default=(0.0, 0, -1))
+                    if share < 1 / 3:
+                        continue
+                    how = f"its {'cause' if forward else 'effect'} shares words with s{other}"
+                out.setdefault((other, i) if forward else (i, other), f"{pair}; {how}")
+    return out
+
+
+def _stems(text: str) -> set[str]:
+    """Content words cut to six letters, so that inflections match (``ratified``/``ratification``)."""
+    return {w[:6] for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 # --- the pair classifier ------------------------------------------------------------------------
@@ -219,7 +298,7 @@ PAIR_FEATURES = (
     "target_conclusion",
     "source_first_paragraph",
     "source_last_paragraph",
-    "source_conclusion",
+    "source_in_conclusion",
     "source_first_in_paragraph",
     "source_last_in_paragraph",
     "target_first_in_paragraph",
@@ -357,7 +436,7 @@ def pair_features(
             "target_conclusion": layout.section(j, "conclu"),
             "source_first_paragraph": s.paragraph_id == 0,
             "source_last_paragraph": s.paragraph_id == layout.last_paragraph,
-            "source_conclusion": layout.section(i, "conclu"),
+            "source_in_conclusion": layout.section(i, "conclu"),
             "source_first_in_paragraph": si == 0,
             "source_last_in_paragraph": si == sn - 1,
             "target_first_in_paragraph": ti == 0,
@@ -453,32 +532,42 @@ class PairLinker:
         scores = self.thesis.predict_proba(thesis_features(sentences, [p.probabilities for p in predictions]))[:, 1]
         return max(candidates, key=lambda i: (scores[i], -i))
 
-    def link(
-        self, sentences: Sequence[Sentence], predictions: Sequence[Prediction], causal: CausalPairs = frozenset()
-    ) -> LinkResult:
+    def link(self, sentences: Sequence[Sentence], predictions: Sequence[Prediction]) -> LinkResult:
         """Score every candidate pair and decode the scores into a map rooted at the thesis.
 
+        Each argumentative sentence gets one tree edge (``supports``/``explains``/``causes``): to the
+        target with the highest probability of any tree relation among those GUIDELINES §5 allows for
+        the two roles, with the most likely allowed relation. Sources choose in order of confidence and
+        skip a target whose chain leads back to them, so the tree has no cycle; a sentence without an
+        allowed target scoring at least ATTACH_THRESHOLD is unattached. Each source contrasts with at
+        most one target, its best one when that scores at least CONTRAST_THRESHOLD. Cause–effect pairs
+        that map to a sentence pair (:func:`causal_pairs`) are a feature, and become extra ``causes``
+        edges where the roles allow it and the classifier gives them at least CAUSES_THRESHOLD.
+
         Args:
-            sentences: One document's sentences, in order (``id`` = position).
+            sentences: One document's sentences, in order (``id`` = position), with their cause–effect pairs.
             predictions: Their roles.
-            causal: (cause sentence, effect sentence) pairs from the cause–effect stage; they become ``causes``
-                edges and a feature of the classifier.
 
         Returns:
             Edges, the thesis and the unattached argumentative sentences.
         """
         roles = [p.role for p in predictions]
         thesis = self.find_thesis(sentences, predictions)
+        causal = causal_pairs(sentences, roles)
         pairs = candidates(sentences, roles, thesis)
-        proba = self._proba(sentences, roles, pairs, thesis, causal)
+        proba = self._proba(sentences, roles, pairs, thesis, frozenset(causal))
         options: dict[int, list[tuple[float, int, Relation]]] = {}
-        edges: list[Edge] = []
-        for (i, j), p in zip(pairs, proba, strict=True):
-            tree = max(TREE_RELATIONS, key=lambda r: p[LABELS.index(r)])
-            if i != thesis:
-                options.setdefault(i, []).append((float(p[LABELS.index(tree)]), j, tree))
-            if p[LABELS.index("contrasts")] >= 0.5:
-                edges.append(self._edge(sentences, i, j, "contrasts", p, thesis))
+        contrast: dict[int, tuple[float, int]] = {}
+        for n, ((i, j), p) in enumerate(zip(pairs, proba, strict=True)):
+            fits = [r for r in TREE_RELATIONS if allowed(roles[i], r, roles[j], j == thesis)]
+            score = float(sum(p[LABELS.index(r)] for r in fits))
+            if i != thesis and fits and score >= ATTACH_THRESHOLD:
+                relation = max(fits, key=lambda r: p[LABELS.index(r)])
+                options.setdefault(i, []).append((score, j, relation))
+            score = float(p[LABELS.index("contrasts")])
+            if score >= CONTRAST_THRESHOLD and score > contrast.get(i, (0.0, -1))[0]:
+                contrast[i] = (score, n)
+        edges = [self._edge(sentences, *pairs[n], "contrasts", proba[n], thesis) for _, n in contrast.values()]
         # Greedy forest: the most confident sources choose first; a target whose chain leads back is skipped.
         parent: dict[int, int] = {}
         for i in sorted(options, key=lambda i: (-max(options[i])[0], i)):
@@ -487,12 +576,25 @@ class PairLinker:
                     parent[i] = j
                     edges.append(self._edge(sentences, i, j, relation, proba[pairs.index((i, j))], thesis))
                     break
-        edges += [
-            self._edge(sentences, i, j, "causes", None, thesis)
-            for i, j in sorted(causal)
-            if parent.get(i) != j and i != j
-        ]
-        return _result(_dedupe(edges), thesis, dict(enumerate(roles)))
+        index = {pair: n for n, pair in enumerate(pairs)}
+        for (i, j), why in sorted(causal.items()):
+            score = float(proba[index[i, j]][LABELS.index("causes")]) if (i, j) in index else 0.0
+            if (
+                score >= CAUSES_THRESHOLD
+                and parent.get(i) != j
+                and allowed(roles[i], "causes", roles[j], False)
+                and not _leads_to(parent, j, i)
+            ):
+                edges.append(
+                    Edge(
+                        i,
+                        j,
+                        "causes",
+                        round(score, 4),
+                        f"{why}; {_reason(sentences[i], sentences[j], 'causes', thesis)}",
+                    )
+                )
+        return _result(_dedupe(edges), thesis, dict(enumerate(roles)), parent)
 
     def _proba(
         self,
@@ -554,7 +656,7 @@ def training_rows(
     """
     gold = {(s, t): rel for s, t, rel in reversed(links)}
     pairs = candidates(sentences, roles, thesis)
-    X = pair_features(sentences, roles, pairs, thesis)
+    X = pair_features(sentences, roles, pairs, thesis, frozenset(causal_pairs(sentences, roles)))
     y = [gold.get(pair, "none") for pair in pairs]
     one_hot = [[float(r == role) for r in ROLES] for role in roles]
     return X, y, thesis_features(sentences, one_hot), ["thesis" if i == thesis else "no" for i in range(len(sentences))]
@@ -618,18 +720,15 @@ def default_linker() -> PairLinker | None:
     return load_linker(DEFAULT_LINK_MODEL)
 
 
-def link(
-    sentences: Sequence[Sentence], predictions: Sequence[Prediction], causal: CausalPairs = frozenset()
-) -> LinkResult:
+def link(sentences: Sequence[Sentence], predictions: Sequence[Prediction]) -> LinkResult:
     """Link the sentences of one document into an argument map with the shipped pair linker (rules without it).
 
     Args:
         sentences: The document's sentences in order.
         predictions: Their roles, one per sentence.
-        causal: Cause–effect sentence pairs from the spaCy stage (a hook: empty until that stage provides them).
 
     Returns:
         Edges sorted by source and target, the thesis, and the unattached argumentative sentences.
     """
     linker = default_linker()
-    return linker.link(sentences, predictions, causal) if linker else link_rules(sentences, predictions)
+    return linker.link(sentences, predictions) if linker else link_rules(sentences, predictions)

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 from .classify import CueRules, RoleModel, TrainedRoles, build_classifier, sentence_features
 from .corpus import Essay, corpus_hash
 from .errors import CorpusError
-from .link import LABELS, PAIR_FEATURES, THESIS_FEATURES, PairLinker, fit_linker, link_rules
+from .link import LABELS, PAIR_FEATURES, THESIS_FEATURES, PairLinker, causal_pairs, fit_linker, link_rules
 from .nlp import analyze_sentences, load_nlp
-from .types import ROLES, Prediction, Sentence
+from .types import RELATIONS, ROLES, Prediction, Sentence
 
 if TYPE_CHECKING:
     import numpy as np
@@ -247,7 +247,9 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
     In each fold the role classifier and the linker are fitted on the other
     essays; held-out essays are linked from *predicted* roles, as in use. The
     pair linker is also scored from gold roles, to separate linking errors
-    from role errors.
+    from role errors. ``causes_from_pairs`` scores the sentence pairs that the
+    cause–effect pairs map to (:func:`~pipeline.link.causal_pairs`) against the
+    gold ``causes`` edges.
     """
     import numpy as np
     from sklearn.model_selection import GroupKFold
@@ -257,7 +259,8 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
     X, y, groups = data.table()
     essays = link_essays(data)
     starts = np.cumsum([0] + [len(s) for s in data.sentences])
-    found: dict[str, set[tuple[str, int, int, str]]] = {"pairs": set(), "rules": set(), "pairs_gold_roles": set()}
+    found: dict[str, set[tuple[str, int, int, str]]] = {"pairs": set(), "rules": set(), "pairs_gold_roles": set(),
+                                                        "causes_from_pairs": set()}
     gold: set[tuple[str, int, int, str]] = set()
     thesis_hits = {"pairs": 0, "rules": 0}
     unattached = 0
@@ -274,6 +277,8 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
             oracle = [Prediction(r, tuple(float(r == x) for x in ROLES)) for r in gold_roles]  # type: ignore[arg-type]
             key = data.essays[e].id
             gold |= {(key, s, t, rel) for s, t, rel in links}
+            mapped = causal_pairs(sentences, [p.role for p in predictions])
+            found["causes_from_pairs"] |= {(key, s, t, "causes") for s, t in mapped}
             for name, result in (("pairs", linker.link(sentences, predictions)), ("rules", link_rules(sentences, predictions)),
                                  ("pairs_gold_roles", linker.link(sentences, oracle))):
                 found[name] |= {(key, x.source_id, x.target_id, x.relation) for x in result.edges}
@@ -282,6 +287,11 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
                 if name == "pairs":
                     unattached += len(result.unattached)
     report: dict[str, Any] = {name: edge_scores(gold, edges) for name, edges in found.items()}
+    report["causes_from_pairs"] = edge_scores({g for g in gold if g[3] == "causes"}, found["causes_from_pairs"])
+    for name in ("pairs", "rules"):
+        report[name]["per_relation"] = {
+            rel: edge_scores({g for g in gold if g[3] == rel}, {x for x in found[name] if x[3] == rel}) for rel in RELATIONS
+        }
     for name, hits in thesis_hits.items():
         report[name]["thesis_accuracy"] = round(hits / len(essays), 4)
     report["pairs"]["unattached"] = unattached

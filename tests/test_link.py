@@ -14,7 +14,9 @@ from pipeline.errors import ModelError
 from pipeline.link import (
     LABELS,
     PairLinker,
+    allowed,
     candidates,
+    causal_pairs,
     find_thesis,
     link_rules,
     load_linker,
@@ -23,10 +25,10 @@ from pipeline.link import (
 )
 from pipeline.persist import CARD_FILE, MODEL_FILE
 from pipeline.train import edge_scores, evaluate_links, featurize, link_essays, train_links
-from pipeline.types import ROLES, Cue, Entity, Prediction, Sentence
+from pipeline.types import ROLES, CausalLink, Cue, Entity, Prediction, Sentence
 
 
-def _sentence(i: int, text: str, cues=(), entities=(), paragraph=0, section=None) -> Sentence:
+def _sentence(i: int, text: str, cues=(), entities=(), paragraph=0, section=None, causal=()) -> Sentence:
     return Sentence(
         i,
         paragraph,
@@ -39,6 +41,7 @@ def _sentence(i: int, text: str, cues=(), entities=(), paragraph=0, section=None
         text,
         tuple(entities),
         tuple(Cue(t, k, 0, 1) for t, k in cues),
+        causal_links=tuple(CausalLink(c, e, cue, 0, 1, 0, 1) for c, cue, e in causal),
     )
 
 
@@ -65,7 +68,12 @@ def _reaches_thesis_or_unattached(result, predictions) -> None:
         (e.source_id, e.target_id) for e in result.edges if e.relation in ("supports", "explains", "causes")
     )
     assert nx.is_directed_acyclic_graph(tree)
-    assert all(d <= 1 for _, d in tree.out_degree())
+    assert all(
+        d <= 1
+        for _, d in tree.edge_subgraph(
+            [(e.source_id, e.target_id) for e in result.edges if e.relation in ("supports", "explains")]
+        ).out_degree()
+    )
     for node, p in enumerate(predictions):
         if p.role == "other":
             assert node not in tree
@@ -108,10 +116,15 @@ class _Fixed:
         return np.array([[row.get(label, 0.0) for label in LABELS] for row in self.rows])
 
 
-class _Thesis:
+class _ThesisAt:
+    """A stand-in thesis scorer that picks one sentence."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         scores = np.zeros(len(X))
-        scores[4] = 1.0
+        scores[self.index] = 1.0
         return np.column_stack([1 - scores, scores])
 
 
@@ -125,7 +138,7 @@ def test_decoding_breaks_cycles_and_reports_unattached() -> None:
     }
     roles = [p.role for p in PREDICTIONS]
     pairs = candidates(SENTENCES, roles, 4)
-    result = PairLinker(_Fixed(table, pairs), _Thesis(), {"name": "fixed"}).link(SENTENCES, PREDICTIONS)
+    result = PairLinker(_Fixed(table, pairs), _ThesisAt(4), {"name": "fixed"}).link(SENTENCES, PREDICTIONS)
     edges = {(e.source_id, e.target_id, e.relation) for e in result.edges}
     assert result.thesis == 4
     assert (2, 1, "supports") in edges and (1, 4, "explains") in edges and (1, 2, "explains") not in edges
@@ -134,12 +147,62 @@ def test_decoding_breaks_cycles_and_reports_unattached() -> None:
     assert all(e.reason for e in result.edges)
 
 
-def test_causal_pairs_become_causes_edges() -> None:
-    roles = [p.role for p in PREDICTIONS]
-    pairs = candidates(SENTENCES, roles, 4)
-    linker = PairLinker(_Fixed({}, pairs), _Thesis(), {})
-    result = linker.link(SENTENCES, PREDICTIONS, causal=frozenset({(2, 1)}))
-    assert any((e.source_id, e.target_id, e.relation) == (2, 1, "causes") for e in result.edges)
+CAUSAL = [
+    _sentence(0, "In summary, the embargo ruined the treaty.", paragraph=0),
+    _sentence(1, "Beijing banned exports of rare earths in 2010.", paragraph=1),
+    _sentence(
+        2,
+        "This led to a scramble for new suppliers.",
+        paragraph=1,
+        causal=[("This", "led to", "a scramble for new suppliers")],
+    ),
+    _sentence(3, "Suppliers in Australia gained contracts.", paragraph=1),
+    _sentence(
+        4,
+        "The scramble for suppliers raised prices.",
+        paragraph=1,
+        causal=[("The scramble for suppliers", "raised", "prices")],
+    ),
+]
+CAUSAL_ROLES = ["conclusion", "evidence", "cause", "evidence", "cause"]
+
+
+def test_cause_effect_pairs_map_to_sentence_pairs() -> None:
+    mapped = causal_pairs(CAUSAL, CAUSAL_ROLES)
+    # an anaphoric cause ("This") is the previous argumentative sentence; s2 and s4 share the scramble
+    assert set(mapped) == {(1, 2), (2, 4)}
+    assert mapped[1, 2].startswith('cause–effect pair "This" → "a scramble for new suppliers"; cue "led to"')
+    assert "refers to the previous sentence" in mapped[1, 2] and "shares words with s" in mapped[2, 4]
+    assert causal_pairs(CAUSAL, ["conclusion", "other", "cause", "other", "cause"]) == {(2, 4): mapped[2, 4]}
+
+
+def test_causal_pairs_become_causes_edges_when_scored() -> None:
+    predictions = [_pred(r) for r in CAUSAL_ROLES]
+    pairs = candidates(CAUSAL, CAUSAL_ROLES, 0)
+    table = {(2, 4): {"causes": 0.3, "none": 0.7}, (2, 0): {"explains": 0.9, "none": 0.1}}
+    result = PairLinker(_Fixed(table, pairs), _ThesisAt(0), {}).link(CAUSAL, predictions)
+    causes = {(e.source_id, e.target_id): e for e in result.edges if e.relation == "causes"}
+    assert (2, 0, "explains") in {(e.source_id, e.target_id, e.relation) for e in result.edges}
+    assert set(causes) == {(2, 4)} and causes[2, 4].reason.startswith("cause–effect pair")
+    _reaches_thesis_or_unattached(result, predictions)
+
+
+def test_unattached_when_no_allowed_target_scores() -> None:
+    # 1 (evidence) is only given a score towards 3, another evidence: GUIDELINES §5 allows no evidence →
+    # evidence supports, so it stays unattached; 3 supports 4 (a cause), which explains the thesis.
+    predictions = [_pred(r) for r in CAUSAL_ROLES]
+    pairs = candidates(CAUSAL, CAUSAL_ROLES, 0)
+    table = {
+        (1, 3): {"supports": 0.9, "none": 0.1},
+        (3, 4): {"supports": 0.8, "none": 0.2},
+        (4, 0): {"explains": 0.7, "none": 0.3},
+        (2, 0): {"explains": 0.6, "none": 0.4},
+    }
+    result = PairLinker(_Fixed(table, pairs), _ThesisAt(0), {}).link(CAUSAL, predictions)
+    assert result.unattached == (1,)
+    assert not any(e.source_id == 1 for e in result.edges)
+    assert not allowed("evidence", "supports", "evidence", False) and allowed("conclusion", "supports", "cause", True)
+    _reaches_thesis_or_unattached(result, predictions)
 
 
 def test_edge_scores() -> None:
@@ -198,9 +261,11 @@ def test_evaluate_links_on_held_out_essays(small_corpus) -> None:
 def test_shipped_linker_card_meets_the_issue() -> None:
     card = json.loads((linking.DEFAULT_LINK_MODEL / CARD_FILE).read_text(encoding="utf-8"))
     held_out = card["scores"]["held_out"]
-    assert held_out["essays"] == 85
+    assert held_out["essays"] == card["essays"]
     assert held_out["pairs"]["f1"] - held_out["rules"]["f1"] >= 0.15
     assert held_out["pairs_gold_roles"]["f1"] >= 0.60
+    assert set(held_out["pairs"]["per_relation"]) == {"supports", "explains", "causes", "contrasts"}
+    assert 0 <= held_out["causes_from_pairs"]["precision"] <= 1
 
 
 def test_sample_map_has_a_thesis_and_no_loose_nodes(sample_result) -> None:
