@@ -135,8 +135,11 @@ def test_train_and_evaluate_commands_on_a_user_csv(tmp_path: Path) -> None:
 
 def test_shipped_model_card_backs_its_claims() -> None:
     card = json.loads((DEFAULT_MODEL / "model-card.json").read_text(encoding="utf-8"))
-    cv = card["scores"]["cross_validation"]
+    cv, sample = card["scores"]["cross_validation"], card["scores"]["sample"]
     assert card["labels"] == list(ROLES) and card["essays"] >= 80 and card["sentences"] >= 3000
-    assert cv["macro_f1"] >= 0.80 and cv["macro_f1"] - cv["baseline"]["macro_f1"] >= 0.10 and cv["ece"] <= 0.05
+    assert cv["macro_f1"] - cv["baseline"]["macro_f1"] >= 0.10 and cv["ece"] <= 0.05
     assert card["corpus_hash"] == corpus_hash(load_corpus(ESSAYS))
     assert load_model().name == card["name"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for figure in (cv["macro_f1"], cv["ece"], cv["baseline"]["macro_f1"], sample["macro_f1"]):
+        assert f"{figure:.3f}" in readme, f"README does not state the model card's figure {figure:.3f}"
