@@ -685,7 +685,28 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
             break
         for start in starts:
             capitalise(start)
+    for start in _known_name_words("".join(view), lost):
+        capitalise(start)
     return [(i, i + 1, c) for i, (c, old) in enumerate(zip(view, text, strict=True)) if c != old]
+
+
+def _unknown_word(word: str) -> bool:
+    """Whether English neither writes lowercase ``word`` nor knows its case: a rare name (``triffin``, ``tisza``)."""
+    return _title_odds(word) == float("-inf") and _zipf(word) < 2.0 and not _lowercase_word(word)
+
+
+def _known_name_words(text: str, lost: frozenset[str]) -> list[int]:
+    """Starts of lowercase words that the document capitalises elsewhere as a name English does not know.
+
+    ``Robert Triffin`` (restored by the words around it) makes a later ``triffin`` a name too.
+    """
+    chunks = _chunks(text)
+    names = {
+        c.core.lower() for c in chunks
+        if c.core[:1].isupper() and c.core[1:].islower() and not _starts_sentence(text, c.core_start)
+        and _unknown_word(c.core.lower())
+    }
+    return [c.core_start for c in chunks if c.core in names and c.core[0] in lost]
 
 
 def _name_by_odds(word: str, margin: float = 0.0) -> bool:
@@ -792,9 +813,10 @@ def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
         word = chunk.core
         if not (word.isalpha() and word.islower() and word[0] in lost) or word in _NAME_FUNCTION:
             continue
-        if _zipf(word) >= 5.5 or _starts_sentence(text, chunk.core_start):
-            continue  # ``that``, ``from``: words too common to start a name
         prev = chunks[k - 1] if k > 0 else None
+        after_the = prev is not None and prev.text in ("the", "The")
+        if _zipf(word) >= (6.0 if after_the else 5.5) or _starts_sentence(text, chunk.core_start):
+            continue  # ``that``, ``from``: words too common to start a name (``the national Guard`` can)
         nxt = chunks[k + 1] if k + 1 < len(chunks) else None
         joined_right = (
             nxt is not None and chunk.open_right and nxt.open_left and text[chunk.start + len(chunk.text)] == " "
@@ -814,21 +836,37 @@ def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
             if _title_odds(word) > (-3.0 if between and not _starts_sentence(text, prev.core_start) else -1.5):
                 out.append(chunk.core_start)  # ``russian Soyuz``, ``paul Wolfowitz``, ``federal Reserve``
                 continue
-            if not _name_by_itself(following) and _lowercase_word(following) and nxt.core[1:].islower():
-                out.append(chunk.core_start)  # a common noun capitalised as part of a name: ``united States``
+            if (
+                not _name_by_itself(following) and _lowercase_word(following) and nxt.core[1:].islower()
+                and (between or not word.endswith("ed") and (_title_odds(word) > -3.8 or _unknown_word(word)))
+            ):
+                # a common noun capitalised as part of a name: ``united States``, not ``became General Secretary``
+                out.append(chunk.core_start)
                 continue
-        if joined_left and _capitalised(prev) and not _starts_sentence(text, prev.core_start) and chunk.open_right:
+        if joined_left and _capitalised(prev) and not _starts_sentence(text, prev.core_start):
+            if _unknown_word(word):
+                out.append(chunk.core_start)  # ``Robert triffin``
+                continue
             if word.endswith("ed"):
                 continue  # a verb between two names: ``Germany invaded Belgium``
             j = k + 1
             while j < len(chunks) and j <= k + 2 and chunks[j].core in _LINKING and chunks[j].core == chunks[j].text:
                 j += 1
-            if j < len(chunks) and j - k <= 2 and chunks[j].open_left and _capitalised(chunks[j]):
+            if chunk.open_right and j < len(chunks) and j - k <= 2 and chunks[j].open_left and _capitalised(chunks[j]):
                 out.append(chunk.core_start)  # ``Nations office of outer Space``
                 continue
-            if _title_odds(word) > -1.5:
+            # a common word capitalised before it makes a name of the pair (``Supreme court``, ``Central bank``)
+            common = _lowercase_word(prev.core.lower()) and not _name_by_itself(prev.core.lower())
+            if _title_odds(word) > (-2.0 if common else -1.5):
                 out.append(chunk.core_start)  # ``Federal reserve``, ``Voting Rights act``
                 continue
+        if (
+            prev is not None and prev.text == "the" and chunk.open_right and k + 2 < len(chunks)
+            and nxt.text == "of" and chunks[k + 2].open_left and _capitalised(chunks[k + 2])
+            and _title_odds(word) > -1.8
+        ):
+            out.append(chunk.core_start)  # ``the treaty of Versailles``, ``the bank of England``
+            continue
         if prev is not None and word in can_be_proper and prev.text.endswith(",") and _capitalised(prev):
             after = chunks[k + 2] if nxt is not None and nxt.core in ("and", "or") and k + 2 < len(chunks) else nxt
             if after is not None and _capitalised(after) and chunk.text.endswith((",", word)):

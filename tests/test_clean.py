@@ -237,6 +237,10 @@ ODDS_LOST = frozenset("bcdghimprsu")
         ("the House of commons voted", "the House of Commons voted"),
         ("the gdp fell", "the GDP fell"),  # an acronym all of whose letters are lost
         ("World War ii ended", "World War II ended"),
+        ("the Supreme court ruled", "the Supreme Court ruled"),  # a common word capitalised before it
+        ("the bank of England lost gold", "the Bank of England lost gold"),
+        ("since the second World War", "since the Second World War"),  # a very common word after ``the``
+        ("his aide Kurt riezler wrote; riezler knew", "his aide Kurt Riezler wrote; Riezler knew"),  # unknown to English
     ],
 )
 def test_restore_names_by_case_odds(text_in: str, text_out: str) -> None:
@@ -254,6 +258,10 @@ def test_restore_names_by_case_odds(text_in: str, text_out: str) -> None:
         "the court ruled",
         "the Soviet army in",
         "the committee met",
+        "after he became General Secretary",  # a verb before a name
+        "the history of Europe",
+        "the Soviet network in Canada",
+        "a second World",
     ],
 )
 def test_restore_names_by_case_odds_leaves_alone(text: str) -> None:
@@ -294,7 +302,7 @@ def test_clean_sample_word_error_rate(sample_result) -> None:
     transcription = (GOLDEN / "china-iss-essay.transcription.txt").read_text(encoding="utf-8")
     raw = SAMPLE.read_text(encoding="utf-8")
     assert word_error_rate(transcription, raw) > 0.05
-    assert word_error_rate(transcription, sample_result.clean.text) <= 0.004  # 6 words of 1,595 (raw OCR: 5.5%)
+    assert word_error_rate(transcription, sample_result.clean.text) <= 0.004  # 5 words of 1,595 (raw OCR: 5.5%)
 
 
 @pytest.mark.parametrize(
