@@ -106,7 +106,8 @@ def main() -> None:
         print(f"{'workers':>8} {'seconds':>9} {'docs/s':>8} {'words/s':>9}")
         for jobs, seconds in ((1, one), (2, two)):
             print(f"{jobs:>8} {seconds:>9.1f} {docs / seconds:>8.2f} {words / seconds:>9,.0f}")
-        print(f"speed-up with 2 workers: {one / two:.2f}x (goal >= 1.7x; both include loading the models once per worker)")
+        print(f"speed-up with 2 workers: {one / two:.2f}x "
+              f"(goal >= 1.7x; both include loading the models once per worker)")
         whole, bare = overhead(tmp / "batch")
         print(f"whole pipeline {whole:.1f} s vs bare nlp.pipe {bare:.1f} s on the same cleaned text: "
               f"{whole / bare:.2f}x (goal <= 1.3x)")

@@ -25,14 +25,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def damaged_copy(text: str, seed: int) -> str:
-    """The essay as OCR might leave it: lost capitals, small caps, wrapped and hyphenated lines, glued notes, page breaks."""
+    """The essay as OCR might leave it: lost capitals, small caps, broken lines, glued notes, page breaks."""
     return damage(text, seed, lost=pick_lost_letters(text, random.Random(seed)))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--write", type=int, default=0, help="store damaged copies of the first N essays in corpus/damaged/")
+    parser.add_argument("--write", type=int, default=0,
+                        help="store damaged copies of the first N essays in corpus/damaged/")
     args = parser.parse_args()
     from sklearn.model_selection import GroupKFold
 
@@ -47,7 +48,8 @@ def main() -> None:
     processor = Processor(Settings(model="rules"))
     clean_pairs, damaged_pairs, wer = [], [], []
     for train_idx, _ in GroupKFold(n_splits=args.folds).split(X, y, groups):
-        fold_model = TrainedRoles(build_classifier(**DEFAULT_PARAMS).fit(X.iloc[train_idx], y[train_idx]), {"name": "fold"})
+        fold_model = TrainedRoles(build_classifier(**DEFAULT_PARAMS).fit(X.iloc[train_idx], y[train_idx]),
+                                  {"name": "fold"})
         held_out = sorted(set(range(len(essays))) - set(groups[train_idx]))
         for i in held_out:
             essay = essays[i]
@@ -56,8 +58,8 @@ def main() -> None:
             wer.append((word_error_rate(essay.text, broken), word_error_rate(essay.text, repaired.clean.text)))
             clean_pairs += aligned_roles(fold_model, essay, processor.process_text(essay.text, essay.id).sentences)
             damaged_pairs += aligned_roles(fold_model, essay, repaired.sentences)
-    clean_f1 = role_report(*zip(*clean_pairs))["macro_f1"]
-    damaged_f1 = role_report(*zip(*damaged_pairs))["macro_f1"]
+    clean_f1 = role_report(*zip(*clean_pairs, strict=True))["macro_f1"]
+    damaged_f1 = role_report(*zip(*damaged_pairs, strict=True))["macro_f1"]
     n = len(wer)
     print(f"{len(essays)} essays, {args.folds}-fold essay-grouped; damage WER {sum(w for w, _ in wer) / n:.2%} "
           f"-> {sum(r for _, r in wer) / n:.2%} after repair")

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 #: Relations along which support flows towards a conclusion.
 SUPPORT_RELATIONS = ("supports", "explains")
-#: Entity labels that name something: spaCy's, and argmap's MISC for names the NER missed (dates, numbers, ordinals left out).
+#: Entity labels that name something: spaCy's, and argmap's MISC for names the NER missed
+#: (dates, numbers, ordinals left out).
 NAME_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
                "MISC")
 

@@ -82,7 +82,7 @@ class ArgumentMap:
         if len(graphs) == 1:
             return graphs[0]
         return nx.union_all(
-            [nx.relabel_nodes(g, {n: f"{r.doc_id}:{n}" for n in g}) for g, r in zip(graphs, self.results)]
+            [nx.relabel_nodes(g, {n: f"{r.doc_id}:{n}" for n in g}) for g, r in zip(graphs, self.results, strict=True)]
         ) if graphs else nx.MultiDiGraph()
 
     def to_graphml(self, path: str | Path | None = None) -> str:
@@ -214,4 +214,5 @@ def analyze_many(
 
 
 def _looks_like_path(source: str) -> bool:
-    return "\n" not in source and len(source) < 4096 and (Path(source).suffix.lower() in SUFFIXES or Path(source).exists())
+    return "\n" not in source and len(source) < 4096 and (Path(source).suffix.lower() in SUFFIXES
+                                                          or Path(source).exists())

@@ -45,7 +45,8 @@ from .types import DocumentStatus
 logger = logging.getLogger(__name__)
 
 STATE_DIR = ".argmap"
-OUTPUTS = ("documents.csv", *(f"{name}.csv" for name in TABLES), "clean", STATE_DIR, *(f for f in FORMATS if f != "csv"))
+OUTPUTS = ("documents.csv", *(f"{name}.csv" for name in TABLES), "clean", STATE_DIR,
+           *(f for f in FORMATS if f != "csv"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +106,8 @@ def _walk(folder: Path) -> list[Path]:
     found = []
     for root, dirs, files in os.walk(folder, followlinks=False):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found.extend(Path(root) / name for name in files if Path(name).suffix.lower() in SUFFIXES and not name.startswith("."))
+        found.extend(Path(root) / name for name in files
+                     if Path(name).suffix.lower() in SUFFIXES and not name.startswith("."))
     return sorted(found, key=lambda p: p.relative_to(folder).parts)
 
 
@@ -354,7 +356,8 @@ def process_into(processor: Processor, item: InputFile, out: Path, timeout: floa
         status = _failed(item, f"{item.path}: internal error: {type(e).__name__}: {e}")
     else:
         for name, columns in TABLES.items():
-            write_atomic(part / f"{name}.csv", format_csv(columns, ROWS[name](result), safe=processor.settings.excel_safe))
+            write_atomic(part / f"{name}.csv",
+                         format_csv(columns, ROWS[name](result), safe=processor.settings.excel_safe))
         write_atomic(out / "clean" / f"{item.doc_id}.txt", result.clean.text + "\n")
         write_formats(result, out, processor.settings.formats)
         status = DocumentStatus(item.doc_id, str(item.path), result.sha256, "ok", "", result.pages,

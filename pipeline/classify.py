@@ -129,7 +129,8 @@ NUMERIC_COLUMNS = (
     "pos_in_paragraph", "first_in_paragraph", "last_in_paragraph", "pos_in_essay", "first_paragraph", "last_paragraph",
     "section_conclusion", "section_intro", "log_length", "n_dates", "n_numbers", "n_names", "n_documents", "has_year",
     "has_quote", "question", "is_claim", "cue_cause", "cue_evidence", "cue_conclusion", "cue_contrast",
-    "prev_cue_cause", "prev_cue_evidence", "prev_cue_conclusion", "next_cue_cause", "next_cue_evidence", "next_cue_conclusion",
+    "prev_cue_cause", "prev_cue_evidence", "prev_cue_conclusion", "next_cue_cause", "next_cue_evidence",
+    "next_cue_conclusion",
 )
 _NUMBER_LABELS = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY"})
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -161,7 +162,8 @@ def sentence_features(sentences: Sequence[Sentence]) -> pd.DataFrame:
         next_kinds = kinds[i + 1] if i + 1 < n else []
         rows.append({
             "text": s.text,
-            "cues": " ".join([f"{c.kind}:{c.text.lower().replace(' ', '_')}" for c in s.cues] + [c.kind for c in s.cues]),
+            "cues": " ".join([f"{c.kind}:{c.text.lower().replace(' ', '_')}" for c in s.cues]
+                             + [c.kind for c in s.cues]),
             "context": " ".join(x.text for x in sentences[max(0, i - 1):i] + sentences[i + 1:i + 2]),
             "tags": s.tags,
             "pos_in_paragraph": k / max(len(members) - 1, 1),
@@ -189,7 +191,7 @@ def sentence_features(sentences: Sequence[Sentence]) -> pd.DataFrame:
 
 
 def build_classifier(C: float = 2.5, char_max_features: int = 60000, random_state: int = 0) -> Pipeline:
-    """The role classifier: word and character n-grams, cue tokens, neighbour text and numeric features into a logistic regression."""
+    """The role classifier: word and character n-grams, cues, context and numeric features into logistic regression."""
     from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -203,7 +205,8 @@ def build_classifier(C: float = 2.5, char_max_features: int = 60000, random_stat
                                       max_features=char_max_features), "text"),
             ("cues", CountVectorizer(token_pattern=r"\S+", lowercase=False, binary=True), "cues"),
             ("context", TfidfVectorizer(min_df=3, sublinear_tf=True, max_features=20000), "context"),
-            ("tags", TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=(1, 3), min_df=3, sublinear_tf=True), "tags"),
+            ("tags", TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=(1, 3), min_df=3,
+                                     sublinear_tf=True), "tags"),
             ("numbers", StandardScaler(), list(NUMERIC_COLUMNS)),
         ]
     )

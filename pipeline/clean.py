@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from .types import Block, CleanDocument, Edit, FootnoteRef, RawDocument
 
@@ -278,7 +279,7 @@ def join_lines(text: str, lost: frozenset[str] | None = None) -> list[Change]:
     lengths = sorted(len(lines[i].strip()) for i in content)
     median = lengths[len(lengths) // 2] if lengths else 0
     heading_len = min(70.0, max(30.0, 0.65 * median)) if lengths else 0.0
-    for k, (i, j) in enumerate(zip(content, content[1:])):
+    for k, (i, j) in enumerate(pairwise(content)):
         prev, nxt = lines[i], lines[j]
         gap_start = starts[i] + len(prev.rstrip())
         gap_end = starts[j] + len(nxt) - len(nxt.lstrip())
@@ -542,7 +543,9 @@ def _small_caps_spans(text: str, tokens: list[re.Match[str]], lost: frozenset[st
         while j < len(tokens) and small_capsish(tokens[j].group()):
             j += 1
         run = tokens[i:j]
-        if sum(inner_caps(t.group()) for t in run) >= 2 or any(len(t.group()) > 4 and inner_caps(t.group()) and sum(c.isupper() for c in t.group()) >= 3 for t in run):
+        if sum(inner_caps(t.group()) for t in run) >= 2 or any(
+            len(t.group()) > 4 and inner_caps(t.group()) and sum(c.isupper() for c in t.group()) >= 3 for t in run
+        ):
             for t in run:
                 if inner_caps(t.group()) or t is not run[0]:
                     out[t.start()] = _small_caps_word(t.group(), t is run[0] and _starts_sentence(text, t.start()))
@@ -958,7 +961,8 @@ def clean(raw: RawDocument, options: CleanOptions | None = None) -> CleanDocumen
 
 
 def _apply(
-    text: str, origin: array, changes: list[Change], rule: str, raw_text: str, edits: list[Edit], notes: list[tuple[str, int]]
+    text: str, origin: array, changes: list[Change], rule: str, raw_text: str, edits: list[Edit],
+    notes: list[tuple[str, int]],
 ) -> tuple[str, array, list[tuple[str, int]]]:
     """Apply one repair's changes, extend the edit log and carry offsets and note positions along."""
     out: list[str] = []

@@ -56,7 +56,8 @@ def cli(verbose: int) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--out", "-o", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option("--out", "-o", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder.")
 @click.option("--model", default=None, help="Role model: a trained model folder (default: the shipped one) or 'rules'.")
 @click.option("--spacy-model", default=None, help="Installed spaCy pipeline to use (default: en_core_web_sm).")
 @click.option("--jobs", "-j", default=os.cpu_count() or 1, show_default="number of cores", type=click.IntRange(1),
@@ -71,29 +72,33 @@ def cli(verbose: int) -> None:
 @click.option("--password", default=None, help="Password for encrypted PDFs.")
 @click.option("--ocr", is_flag=True, help="OCR PDF pages that have no text layer (needs Tesseract and argmap[ocr]).")
 @click.option("--max-bytes", default=50_000_000, show_default=True, type=click.IntRange(1), help="Refuse larger files.")
-@click.option("--max-pages", default=2_000, show_default=True, type=click.IntRange(1), help="Refuse PDFs with more pages.")
+@click.option("--max-pages", default=2_000, show_default=True, type=click.IntRange(1),
+              help="Refuse PDFs with more pages.")
 @click.option("--no-excel-safe", is_flag=True, help="Do not prefix cells starting with = + - @ (for pandas-only use).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @click.option("--merge-every", default=30.0, hidden=True, help="Seconds between refreshes of the tables during a run.")
-@click.option("--format", "formats", default="csv", show_default=True, callback=lambda ctx, param, value: _formats(value),
+@click.option("--format", "formats", default="csv", show_default=True,
+              callback=lambda ctx, param, value: _formats(value),
               help="Comma-separated outputs: csv,json,graphml,dot,argdown,html (the CSV tables are always written).")
 @clean_options
 def run(paths: tuple[str, ...], out: Path, model: str | None, spacy_model: str | None, jobs: int, engine: str,
-        scheduler: str | None, resume: bool, overwrite: bool, timeout: float, password: str | None, ocr: bool, max_bytes: int,
-        max_pages: int, no_excel_safe: bool, quiet: bool, merge_every: float, formats: tuple[str, ...],
+        scheduler: str | None, resume: bool, overwrite: bool, timeout: float, password: str | None, ocr: bool,
+        max_bytes: int, max_pages: int, no_excel_safe: bool, quiet: bool, merge_every: float, formats: tuple[str, ...],
         **switches: bool) -> None:
     """Analyse PATHS (files, folders, globs) and write the argument map tables to OUT."""
     from .batch import discover, run_batch
     from .process import Settings
 
     settings = Settings(model=model, spacy_model=spacy_model, clean=_clean_settings(**switches), password=password,
-                        max_bytes=max_bytes, max_pages=max_pages, excel_safe=not no_excel_safe, ocr=ocr, formats=formats)
+                        max_bytes=max_bytes, max_pages=max_pages, excel_safe=not no_excel_safe, ocr=ocr,
+                        formats=formats)
     try:
         files = discover(paths)
         if not files:
             raise ArgmapError("no documents found (looked for .pdf, .txt, .md)")
         show = not quiet and sys.stderr.isatty()
-        with click.progressbar(length=len(files), label="argmap", file=sys.stderr, show_eta=True) if show else nullcontext() as bar:
+        with (click.progressbar(length=len(files), label="argmap", file=sys.stderr, show_eta=True) if show
+              else nullcontext()) as bar:
             progress = _Progress(bar)
             summary = run_batch(files, out, settings, jobs=jobs, resume=resume, overwrite=overwrite,
                                 timeout=timeout or None, engine=engine, scheduler=scheduler, merge_every=merge_every,
@@ -179,11 +184,13 @@ def clean_command(file: Path, diff: bool, **switches: bool) -> None:
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Model folder to write.")
 @click.option("--sample", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="An evaluation essay JSON with a 'source' document, scored end to end into the model card.")
-@click.option("--folds", default=5, show_default=True, type=click.IntRange(2), help="Cross-validation folds for the card.")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2),
+              help="Cross-validation folds for the card.")
 @click.option("-C", "C", default=2.5, show_default=True, help="Inverse regularisation of the logistic regression.")
 @click.option("--links", "links_out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also train the pair linker on the corpus's edges and save it here (models/links).")
-def train_command(corpus_path: Path, out: Path, sample: Path | None, folds: int, C: float, links_out: Path | None) -> None:
+def train_command(corpus_path: Path, out: Path, sample: Path | None, folds: int, C: float,
+                  links_out: Path | None) -> None:
     """Train the role classifier on an annotated corpus and save it with its model card."""
     from .classify import save_trained
     from .corpus import load_corpus
@@ -239,8 +246,10 @@ def _links_text(report: dict[str, Any]) -> str:
 
 
 @cli.command("evaluate")
-@click.option("--corpus", "corpus_path", required=True, type=click.Path(exists=True, path_type=Path), help="Annotated corpus.")
-@click.option("--model", default=None, help="Model to score on --sample: a model folder or 'rules' (default: the shipped model).")
+@click.option("--corpus", "corpus_path", required=True, type=click.Path(exists=True, path_type=Path),
+              help="Annotated corpus.")
+@click.option("--model", default=None,
+              help="Model to score on --sample: a model folder or 'rules' (default: the shipped model).")
 @click.option("--sample", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="An evaluation essay JSON whose 'source' document is processed end to end and scored.")
 @click.option("--agreement", "agreement_path", type=click.Path(exists=True, path_type=Path), default=None,
@@ -257,7 +266,8 @@ def evaluate_command(corpus_path: Path, model: str | None, sample: Path | None, 
     try:
         essays = load_corpus(corpus_path)
         data = featurize(essays)
-        click.echo(_report_text(f"cross-validation ({folds} folds, essay-grouped)", cross_validate(data, {"C": C}, folds)))
+        click.echo(_report_text(f"cross-validation ({folds} folds, essay-grouped)",
+                                cross_validate(data, {"C": C}, folds)))
         if any(essay.links for essay in essays):
             click.echo(_links_text(evaluate_links(data, folds, {"C": C})))
         else:

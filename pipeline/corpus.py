@@ -101,7 +101,8 @@ def load_essay(path: str | Path) -> Essay:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         paragraphs = [
-            (p.get("section"), [(s["id"], s["text"], s["role"], bool(s.get("thesis")), s.get("links", [])) for s in p["sentences"]])
+            (p.get("section"),
+             [(s["id"], s["text"], s["role"], bool(s.get("thesis")), s.get("links", [])) for s in p["sentences"]])
             for p in data["paragraphs"]
         ]
         return _build(path, data["id"], data.get("register", ""), data.get("topic", ""), data.get("annotator", ""),

@@ -42,7 +42,8 @@ ENTITY_COLUMNS = ("doc_id", "sentence_id", "text", "label", "start_char", "end_c
 EDIT_COLUMNS = ("doc_id", "rule", "raw_start", "raw_end", "before", "after")
 CAUSAL_LINK_COLUMNS = ("doc_id", "sentence_id", "cause", "effect", "cue", "cause_start", "cause_end", "effect_start",
                        "effect_end")
-DOCUMENT_COLUMNS = ("doc_id", "path", "sha256", "status", "error", "pages", "sentences", "seconds", "model", "warnings", "words")
+DOCUMENT_COLUMNS = ("doc_id", "path", "sha256", "status", "error", "pages", "sentences", "seconds", "model", "warnings",
+                    "words")
 
 FOOTNOTE_COLUMNS = ("doc_id", "number", "page", "text")
 TABLES: dict[str, tuple[str, ...]] = {
@@ -134,7 +135,8 @@ def excel_safe(value: Any) -> Any:
     return value
 
 
-def format_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *, header: bool = True, safe: bool = True) -> str:
+def format_csv(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *, header: bool = True,
+               safe: bool = True) -> str:
     """Render rows as CSV text: UTF-8, ``\\n`` line ends, minimal quoting, booleans as true/false."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -99,7 +99,8 @@ def decode_text(data: bytes, path: str | Path = "<text>") -> tuple[str, tuple[st
     Raises:
         InputError: The bytes are binary data, not text.
     """
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
                 return data.decode(encoding), ()
@@ -129,7 +130,8 @@ def _utf16_without_bom(data: bytes) -> str | None:
     sample = data[:8192] if len(data) % 2 == 0 else b""
     if len(sample) < 16:
         return None
-    for encoding, zeros, others in (("utf-16-le", sample[1::2], sample[0::2]), ("utf-16-be", sample[0::2], sample[1::2])):
+    for encoding, zeros, others in (("utf-16-le", sample[1::2], sample[0::2]),
+                                    ("utf-16-be", sample[0::2], sample[1::2])):
         if zeros.count(0) > 0.9 * len(zeros) and others.count(0) < 0.01 * len(others):
             try:
                 text = data.decode(encoding)

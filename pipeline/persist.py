@@ -54,7 +54,8 @@ def card_markdown(card: dict[str, Any]) -> str:
     for key in ("labels", "corpus", "corpus_hash", "essays", "sentences", "guideline_version", "trained_at_commit"):
         if key in card:
             lines.append(f"| {key} | {card[key]} |")
-    lines += ["", "## Parameters", "", "```json", json.dumps(card.get("parameters", {}), indent=2, sort_keys=True), "```"]
+    lines += ["", "## Parameters", "", "```json", json.dumps(card.get("parameters", {}), indent=2, sort_keys=True),
+              "```"]
     lines += ["", "## Library versions", ""] + [f"- {k} {v}" for k, v in sorted(card.get("versions", {}).items())]
     scores = card.get("scores", {})
     if scores:

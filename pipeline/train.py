@@ -13,6 +13,7 @@ import platform
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from .classify import CueRules, RoleModel, TrainedRoles, build_classifier, sentence_features
@@ -122,8 +123,8 @@ def role_report(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]
     return {
         "macro_f1": round(float(f1_score(gold, predicted, labels=list(ROLES), average="macro", zero_division=0)), 4),
         "accuracy": round(float(accuracy_score(gold, predicted)), 4),
-        "per_role": {role: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4), "f1": round(float(f[i]), 4),
-                            "support": int(support[i])} for i, role in enumerate(ROLES)},
+        "per_role": {role: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
+                            "f1": round(float(f[i]), 4), "support": int(support[i])} for i, role in enumerate(ROLES)},
         "confusion": confusion_matrix(gold, predicted, labels=list(ROLES)).tolist(),
     }
 
@@ -136,7 +137,7 @@ def expected_calibration_error(gold: Sequence[str], proba: np.ndarray, bins: int
     correct = np.array(ROLES)[proba.argmax(axis=1)] == np.asarray(gold)
     edges = np.linspace(0, 1, bins + 1)
     total = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:]):
+    for lo, hi in pairwise(edges):
         mask = (confidence > lo) & (confidence <= hi)
         if mask.any():
             total += mask.mean() * abs(correct[mask].mean() - confidence[mask].mean())
@@ -192,7 +193,7 @@ def agreement(first: Sequence[Essay], second: Sequence[Essay]) -> dict[str, Any]
         a += [s.role for s in other.sentences]
         b += [s.role for s in essay.sentences]
     return {"essays": len(second), "sentences": len(a), "kappa": round(float(cohen_kappa_score(a, b)), 4),
-            "agreement": round(sum(x == y for x, y in zip(a, b)) / max(len(a), 1), 4)}
+            "agreement": round(sum(x == y for x, y in zip(a, b, strict=True)) / max(len(a), 1), 4)}
 
 
 # --- the pair linker ----------------------------------------------------------------------------
@@ -200,12 +201,15 @@ def agreement(first: Sequence[Essay], second: Sequence[Essay]) -> dict[str, Any]
 LINK_PARAMS: dict[str, Any] = {"max_iter": 60, "learning_rate": 0.2, "random_state": 0}
 
 
-def link_essays(data: Featurized) -> list[tuple[tuple[Sentence, ...], list[str], int | None, list[tuple[int, int, str]]]]:
+def link_essays(
+    data: Featurized,
+) -> list[tuple[tuple[Sentence, ...], list[str], int | None, list[tuple[int, int, str]]]]:
     """Each essay as the linker trains on it: sentences, gold roles, gold thesis, gold links."""
     return [
-        (sentences, [g.role for g in essay.sentences], next((i for i, g in enumerate(essay.sentences) if g.thesis), None),
+        (sentences, [g.role for g in essay.sentences],
+         next((i for i, g in enumerate(essay.sentences) if g.thesis), None),
          [(x.source, x.target, x.relation) for x in essay.links])
-        for essay, sentences in zip(data.essays, data.sentences)
+        for essay, sentences in zip(data.essays, data.sentences, strict=True)
     ]
 
 
@@ -216,8 +220,8 @@ def train_links(data: Featurized, params: dict[str, Any] | None = None, *, name:
     essays = link_essays(data)
     card = {
         "name": name,
-        "description": "Argument-map linker: a pair classifier over candidate sentence pairs (labels: none and the four "
-                       "relations) and a thesis scorer, trained on gold roles and links.",
+        "description": "Argument-map linker: a pair classifier over candidate sentence pairs (labels: none and the "
+                       "four relations) and a thesis scorer, trained on gold roles and links.",
         "labels": list(LABELS),
         "features": {"pairs": list(PAIR_FEATURES), "thesis": list(THESIS_FEATURES)},
         "corpus_hash": corpus_hash(data.essays),
@@ -279,7 +283,8 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
             gold |= {(key, s, t, rel) for s, t, rel in links}
             mapped = causal_pairs(sentences, [p.role for p in predictions])
             found["causes_from_pairs"] |= {(key, s, t, "causes") for s, t in mapped}
-            for name, result in (("pairs", linker.link(sentences, predictions)), ("rules", link_rules(sentences, predictions)),
+            for name, result in (("pairs", linker.link(sentences, predictions)),
+                                 ("rules", link_rules(sentences, predictions)),
                                  ("pairs_gold_roles", linker.link(sentences, oracle))):
                 found[name] |= {(key, x.source_id, x.target_id, x.relation) for x in result.edges}
                 if name in thesis_hits:
@@ -290,7 +295,8 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
     report["causes_from_pairs"] = edge_scores({g for g in gold if g[3] == "causes"}, found["causes_from_pairs"])
     for name in ("pairs", "rules"):
         report[name]["per_relation"] = {
-            rel: edge_scores({g for g in gold if g[3] == rel}, {x for x in found[name] if x[3] == rel}) for rel in RELATIONS
+            rel: edge_scores({g for g in gold if g[3] == rel}, {x for x in found[name] if x[3] == rel})
+            for rel in RELATIONS
         }
     for name, hits in thesis_hits.items():
         report[name]["thesis_accuracy"] = round(hits / len(essays), 4)

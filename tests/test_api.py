@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-import pipeline
 from conftest import SAMPLE
 
+import pipeline
 from pipeline.export import EDGE_COLUMNS, ENTITY_COLUMNS, SENTENCE_COLUMNS
 
 

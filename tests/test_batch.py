@@ -16,7 +16,8 @@ from pipeline.batch import discover, run_batch
 from pipeline.process import Settings
 
 TABLE_FILES = ("sentences.csv", "edges.csv", "entities.csv", "edits.csv")
-TOPICS = ["the treaty", "the tariff", "the embargo", "the reform", "the blockade", "the loan", "the strike", "the census"]
+TOPICS = ["the treaty", "the tariff", "the embargo", "the reform", "the blockade", "the loan", "the strike",
+          "the census"]
 
 
 def write_batch(folder: Path, n: int) -> Path:
@@ -82,7 +83,8 @@ def test_dask_engine_gives_identical_tables(essays: Path, reference: dict[str, s
     assert read_tables(tmp_path / "out") == reference
 
 
-def test_resume_after_partial_run_gives_identical_tables(essays: Path, reference: dict[str, str], tmp_path: Path) -> None:
+def test_resume_after_partial_run_gives_identical_tables(essays: Path, reference: dict[str, str],
+                                                         tmp_path: Path) -> None:
     files = discover([essays])
     run_batch(files[:5], tmp_path / "out", jobs=1)
     seen = []

@@ -15,15 +15,19 @@ def _sentence(i: int, text: str, cues=(), entities=(), paragraph=0, section=None
 @pytest.mark.parametrize(
     ("sentence", "role"),
     [
-        (_sentence(0, "Distrust was the main factor that led to the collapse of the talks.", [("factor", "cause"), ("led to", "cause")], claim=True), "cause"),
-        (_sentence(0, "In 1991 exports fell by 40 percent, according to the report.", [("1991", "evidence"), ("according to", "evidence")],
+        (_sentence(0, "Distrust was the main factor that led to the collapse of the talks.",
+                   [("factor", "cause"), ("led to", "cause")], claim=True), "cause"),
+        (_sentence(0, "In 1991 exports fell by 40 percent, according to the report.",
+                   [("1991", "evidence"), ("according to", "evidence")],
                    [Entity("1991", "DATE", 3, 7), Entity("40 percent", "PERCENT", 20, 30)]), "evidence"),
-        (_sentence(0, "Therefore the treaty must be revised.", [("therefore", "conclusion"), ("must", "conclusion")], claim=True), "conclusion"),
-        (_sentence(0, "Had Britain moved sooner, the war would have ended.", [("would have", "conclusion")], claim=True), "conclusion"),
+        (_sentence(0, "Therefore the treaty must be revised.", [("therefore", "conclusion"), ("must", "conclusion")],
+                   claim=True), "conclusion"),
+        (_sentence(0, "Had Britain moved sooner, the war would have ended.", [("would have", "conclusion")],
+                   claim=True), "conclusion"),
         (_sentence(0, "This essay examines the question in three parts."), "other"),
         (_sentence(0, "What did the reformers want?"), "other"),
-        (_sentence(0, "In 1979 the agreement caused export controls to ease.", [("1979", "evidence"), ("caused", "cause")],
-                   [Entity("1979", "DATE", 3, 7)]), "evidence"),
+        (_sentence(0, "In 1979 the agreement caused export controls to ease.",
+                   [("1979", "evidence"), ("caused", "cause")], [Entity("1979", "DATE", 3, 7)]), "evidence"),
     ],
 )
 def test_cue_rules_roles(sentence: Sentence, role: str) -> None:

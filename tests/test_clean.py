@@ -94,7 +94,8 @@ def test_footnote_numbers_removed(text_in: str, text_out: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Italian-built Node 2, the module.", "Dextre and Canadarm2; in 1979 it began.", "It cost 3.5 million.", "in 1991.", "p. 45."],
+    ["Italian-built Node 2, the module.", "Dextre and Canadarm2; in 1979 it began.", "It cost 3.5 million.", "in 1991.",
+     "p. 45."],
 )
 def test_footnote_numbers_leave_text_numbers(text: str) -> None:
     assert footnote_numbers(text) == []
@@ -240,7 +241,8 @@ ODDS_LOST = frozenset("bcdghimprsu")
         ("the Supreme court ruled", "the Supreme Court ruled"),  # a common word capitalised before it
         ("the bank of England lost gold", "the Bank of England lost gold"),
         ("since the second World War", "since the Second World War"),  # a very common word after ``the``
-        ("his aide Kurt riezler wrote; riezler knew", "his aide Kurt Riezler wrote; Riezler knew"),  # unknown to English
+        ("his aide Kurt riezler wrote; riezler knew",
+         "his aide Kurt Riezler wrote; Riezler knew"),  # unknown to English
     ],
 )
 def test_restore_names_by_case_odds(text_in: str, text_out: str) -> None:
@@ -307,7 +309,8 @@ def test_clean_sample_word_error_rate(sample_result) -> None:
 
 @pytest.mark.parametrize(
     ("text_in", "text_out"),
-    [("\ufb01nal of\ufb02ine", "final offline"), ("soft\u00adhyphen", "softhyphen"), ("odd\u00a0space\u2009here", "odd space here")],
+    [("\ufb01nal of\ufb02ine", "final offline"), ("soft\u00adhyphen", "softhyphen"),
+     ("odd\u00a0space\u2009here", "odd space here")],
 )
 def test_normalize_characters(text_in: str, text_out: str) -> None:
     assert repair(normalize_characters, text_in) == text_out
@@ -320,7 +323,8 @@ def test_collapse_spaces() -> None:
 def test_clean_sample_sections_footnotes_and_edit_log(sample_result) -> None:
     cleaned = sample_result.clean
     headings = [b.section for b in cleaned.blocks if b.kind == "heading"]
-    assert headings == ["International essence", "U.S. influence on space affairs", "Military versus civil objectives", "Conclusion"]
+    assert headings == ["International essence", "U.S. influence on space affairs", "Military versus civil objectives",
+                        "Conclusion"]
     assert [n.number for n in cleaned.footnotes] == ["1", "2", "3", "4"]
     assert "information sharing" in cleaned.text and "space program" in cleaned.text
     assert "Government-to-government" in cleaned.text

@@ -12,7 +12,8 @@ from conftest import SAMPLE, make_pdf
 from pipeline.cli import cli
 from pipeline.export import DOCUMENT_COLUMNS, EDGE_COLUMNS, ENTITY_COLUMNS, SENTENCE_COLUMNS
 
-ESSAY = "The treaty failed because nobody enforced it.\n\nIn 1923 prices rose by 40 percent.\n\nTherefore reform must come first.\n"
+ESSAY = ("The treaty failed because nobody enforced it.\n\nIn 1923 prices rose by 40 percent.\n\n"
+         "Therefore reform must come first.\n")
 
 
 def _read(path: Path) -> list[dict[str, str]]:

@@ -15,9 +15,9 @@ from pipeline.extract import NO_TEXT_LAYER, decode_text, extract, text_pages
 @pytest.mark.parametrize(
     ("data", "text", "warned"),
     [
-        ("Plain ASCII.".encode(), "Plain ASCII.", False),
+        (b"Plain ASCII.", "Plain ASCII.", False),
         ("Caf\u00e9 \u2019quoted\u2019".encode(), "Caf\u00e9 \u2019quoted\u2019", False),
-        (codecs.BOM_UTF8 + "BOM text".encode(), "BOM text", False),
+        (codecs.BOM_UTF8 + b"BOM text", "BOM text", False),
         (codecs.BOM_UTF16_LE + "UTF-16 text".encode("utf-16-le"), "UTF-16 text", False),
         ("Caf\u00e9 \u2013 na\u00efve".encode("cp1252"), "Caf\u00e9 \u2013 na\u00efve", True),
     ],
@@ -100,7 +100,8 @@ def test_extract_truncated_pdf(tmp_path) -> None:
     bad.write_bytes(good.read_bytes()[:300])
     with pytest.raises(ExtractionError) as info:
         extract(bad)
-    assert str(info.value) == f"{bad}: corrupt or truncated PDF (the file ends before its %%EOF marker: it was cut short)"
+    assert str(info.value) == (f"{bad}: corrupt or truncated PDF "
+                               "(the file ends before its %%EOF marker: it was cut short)")
 
 
 def test_extract_refuses_oversized(tmp_path) -> None:
@@ -222,7 +223,8 @@ def test_footnotes_reach_sentences_and_the_table(built, processor) -> None:
 
     result = processor.process_file(built["footnotes"].path)
     marked = {s.text: s.footnotes for s in result.sentences if s.footnotes}
-    assert marked == {"The delegates met in the Hall of Mirrors.": ("1",), "The press called it a victor's peace.": ("2",)}
+    assert marked == {"The delegates met in the Hall of Mirrors.": ("1",),
+                      "The press called it a victor's peace.": ("2",)}
     assert [row["number"] for row in footnote_rows(result)] == ["1", "2"]
     assert all(s.x0 is not None and s.page == 1 for s in result.sentences)
 
@@ -285,8 +287,10 @@ def test_error_reasons_reach_the_manifest(tmp_path) -> None:
     with (tmp_path / "out" / "documents.csv").open(encoding="utf-8", newline="") as handle:
         errors = {row["doc_id"]: row["error"] for row in csv.DictReader(handle)}
     assert errors == {
-        "corrupt": f"{folder / 'corrupt.pdf'}: corrupt or truncated PDF (the cross-reference table does not match the file)",
-        "cut": f"{folder / 'cut.pdf'}: corrupt or truncated PDF (the file ends before its %%EOF marker: it was cut short)",
+        "corrupt": f"{folder / 'corrupt.pdf'}: corrupt or truncated PDF "
+                   "(the cross-reference table does not match the file)",
+        "cut": f"{folder / 'cut.pdf'}: corrupt or truncated PDF "
+               "(the file ends before its %%EOF marker: it was cut short)",
         "html": f"{folder / 'html.pdf'}: not a PDF (no %PDF header)",
         "scan": f"{folder / 'scan.pdf'}: {NO_TEXT_LAYER}",
         "sealed": f"{folder / 'sealed.pdf'}: encrypted PDF: give the password with --password",

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 import spacy
 
-from pipeline.components import default_lexicon
-from pipeline.components import entity_key
+from pipeline.components import default_lexicon, entity_key
 
 
 def test_sentences_point_into_clean_text(sample_result) -> None:
@@ -45,9 +44,11 @@ def test_entity_key_groups_variants() -> None:
 def test_cue_component_on_blank_pipeline() -> None:
     nlp = spacy.blank("en")
     nlp.add_pipe("argmap_cues")
-    doc = nlp("Because of the embargo, exports fell by 40 percent in 1991; therefore the treaty failed, however slowly.")
+    doc = nlp("Because of the embargo, exports fell by 40 percent in 1991; "
+              "therefore the treaty failed, however slowly.")
     found = {(span.text.lower(), span.label_) for span in doc.spans["cues"]}
-    assert {("because of", "cause"), ("therefore", "conclusion"), ("however", "contrast"), ("1991", "evidence")} <= found
+    assert {("because of", "cause"), ("therefore", "conclusion"), ("however", "contrast"),
+            ("1991", "evidence")} <= found
     assert ("40 percent", "evidence") in found
 
 

@@ -43,7 +43,8 @@ def test_corpus_offsets_and_text(small) -> None:
 def test_sample_annotation_rebuilds_the_transcription() -> None:
     sample = load_essay(ROOT / "corpus" / "samples" / "china-iss-essay.json")
     assert sample.split == "evaluation"
-    assert sample.text + "\n" == (ROOT / "tests" / "golden" / "china-iss-essay.transcription.txt").read_text(encoding="utf-8")
+    assert sample.text + "\n" == (ROOT / "tests" / "golden" / "china-iss-essay.transcription.txt").read_text(
+        encoding="utf-8")
     assert all(e.split != "evaluation" for e in load_corpus(ESSAYS))
 
 
@@ -67,7 +68,7 @@ def test_classifier_probabilities_and_labels(fitted, small) -> None:
     assert np.allclose(proba.sum(axis=1), 1)
     predictions = fitted.predict(sentences)
     gold = [s.role for s in small.essays[0].sentences]
-    assert sum(p.role == g for p, g in zip(predictions, gold)) / len(gold) > 0.8  # fitted on this essay
+    assert sum(p.role == g for p, g in zip(predictions, gold, strict=True)) / len(gold) > 0.8  # fitted on this essay
 
 
 def test_model_round_trip_is_safe_and_exact(fitted, small, tmp_path: Path) -> None:
@@ -124,7 +125,8 @@ def test_train_and_evaluate_commands_on_a_user_csv(tmp_path: Path) -> None:
                  f"d{d},This essay asks why.,other"]
     (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     runner = CliRunner()
-    done = runner.invoke(cli, ["train", "--corpus", str(tmp_path / "labels.csv"), "--out", str(tmp_path / "m"), "--folds", "2"])
+    done = runner.invoke(cli, ["train", "--corpus", str(tmp_path / "labels.csv"), "--out", str(tmp_path / "m"),
+                               "--folds", "2"])
     assert done.exit_code == 0, done.output
     assert "macro-F1" in done.output and (tmp_path / "m" / MODEL_FILE).exists()
     card = json.loads((tmp_path / "m" / "model-card.json").read_text())

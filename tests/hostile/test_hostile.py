@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from pipeline.cli import cli
 from pipeline.errors import ArgmapError
 
-GOOD = "The treaty failed because nobody enforced it.\n\nIn 1923 prices rose by 40 percent.\n\nTherefore reform must come first.\n"
+GOOD = ("The treaty failed because nobody enforced it.\n\nIn 1923 prices rose by 40 percent.\n\n"
+        "Therefore reform must come first.\n")
 
 
 def _pdf(path: Path, pages: list[str], **canvas_args) -> Path:
@@ -78,7 +79,8 @@ def hostile(tmp_path_factory) -> tuple[Path, dict[str, dict[str, str]], str]:
     (d / "utf16-nobom.txt").write_bytes(GOOD.encode("utf-16-be"))
     (d / "german.txt").write_text(
         "Der Vertrag scheiterte, weil niemand ihn durchsetzte. Die Preise stiegen im Jahr 1923 um vierzig Prozent, "
-        "und die Regierung musste handeln. Deshalb muss die Reform zuerst kommen, sagte der Minister im Parlament. " * 3,
+        "und die Regierung musste handeln. Deshalb muss die Reform zuerst kommen, "
+        "sagte der Minister im Parlament. " * 3,
         encoding="utf-8")
     (d / "html.pdf").write_text("<!DOCTYPE html><html><body>Not a PDF</body></html>", encoding="utf-8")
     good_pdf = _pdf(root / "good.pdf", ["The embargo was lifted in 1979 because trade mattered."])
@@ -97,7 +99,8 @@ def hostile(tmp_path_factory) -> tuple[Path, dict[str, dict[str, str]], str]:
     (d / "selfloop.txt").symlink_to(d / "selfloop.txt")
     (d / "dirloop").symlink_to(d, target_is_directory=True)
     out = root / "out"
-    result = CliRunner().invoke(cli, ["run", str(d), "--out", str(out), "-j", "1", "--max-pages", "10", "--timeout", "120"],
+    result = CliRunner().invoke(cli, ["run", str(d), "--out", str(out), "-j", "1", "--max-pages", "10",
+                                      "--timeout", "120"],
                                 catch_exceptions=False)
     with (out / "documents.csv").open(encoding="utf-8", newline="") as handle:
         rows = {row["doc_id"]: row for row in csv.DictReader(handle)}
@@ -138,8 +141,8 @@ def test_symlink_loop_refused_and_folder_loop_not_followed(hostile) -> None:
 
 def test_good_documents_complete_and_distinct(hostile) -> None:
     out, rows, output = hostile
-    for doc_id in ("good", "one-essay", "two-essay", "with-space-é", "latin1", "utf16", "utf16-nobom", "german", "nopunct",
-                   "longtoken"):
+    for doc_id in ("good", "one-essay", "two-essay", "with-space-é", "latin1", "utf16", "utf16-nobom", "german",
+                   "nopunct", "longtoken"):
         assert rows[doc_id]["status"] == "ok", rows[doc_id]
         assert (out / "clean" / f"{doc_id}.txt").exists()
     with (out / "sentences.csv").open(encoding="utf-8", newline="") as handle:
@@ -172,7 +175,8 @@ def test_formula_cells_neutralised(hostile) -> None:
 
 def test_no_excel_safe_keeps_cells(tmp_path: Path) -> None:
     (tmp_path / "f.txt").write_text("=1+1 is a formula.\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["run", str(tmp_path / "f.txt"), "--out", str(tmp_path / "o"), "-q", "--no-excel-safe"])
+    result = CliRunner().invoke(cli, ["run", str(tmp_path / "f.txt"), "--out", str(tmp_path / "o"), "-q",
+                                      "--no-excel-safe"])
     assert result.exit_code == 0
     assert ",=1+1 is a formula.," in (tmp_path / "o" / "sentences.csv").read_text(encoding="utf-8")
 
@@ -215,7 +219,8 @@ def test_unreadable_file_and_unwritable_output(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=300))
 def test_text_path_survives_any_unicode(processor, text: str) -> None:
     try:
@@ -225,5 +230,6 @@ def test_text_path_survives_any_unicode(processor, text: str) -> None:
     clean = result.clean.text
     for s in result.sentences:
         assert clean[s.start:s.end] == s.text
-        assert 0 <= s.raw_start <= s.raw_end <= len(text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")) + 2
+        assert 0 <= s.raw_start <= s.raw_end <= len(
+            text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")) + 2
     assert processor.process_text(clean).clean.text == clean
