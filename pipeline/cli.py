@@ -240,6 +240,14 @@ def _links_text(report: dict[str, Any]) -> str:
         r = report[key]
         thesis = f"{r['thesis_accuracy']:>10.3f}" if "thesis_accuracy" in r else f"{'':>10}"
         lines.append(f"{name:<28}{r['precision']:>10.3f}{r['recall']:>10.3f}{r['f1']:>10.3f}{thesis}")
+    for key in ("pairs", "rules"):
+        if "per_relation" in report[key]:
+            f1 = ", ".join(f"{rel} {r['f1']:.3f}" for rel, r in report[key]["per_relation"].items())
+            lines.append(f"  {names[key]} F1 by relation: {f1}")
+    if "causes_from_pairs" in report:
+        c = report["causes_from_pairs"]
+        lines.append(f"  cause-effect pairs mapped to sentence pairs, against gold causes edges: "
+                     f"precision {c['precision']:.3f}, recall {c['recall']:.3f}")
     lines.append(f"gain over the rule linker {report['pairs']['f1'] - report['rules']['f1']:+.3f} F1; "
                  f"{report['pairs']['unattached']} argumentative sentences left unattached")
     return "\n".join(lines)

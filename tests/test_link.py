@@ -272,6 +272,18 @@ def test_shipped_linker_card_backs_the_readme() -> None:
     assert 0 <= held_out["causes_from_pairs"]["precision"] <= 1
 
 
+def test_printed_edge_scores_show_each_relation_and_the_pair_mapping() -> None:
+    from pipeline.cli import _links_text
+
+    held_out = json.loads((linking.DEFAULT_LINK_MODEL / CARD_FILE).read_text(encoding="utf-8"))["scores"]["held_out"]
+    text = _links_text(held_out)
+    by_relation = [line for line in text.splitlines() if "F1 by relation" in line]
+    assert len(by_relation) == 2
+    assert all(f"{rel} " in by_relation[0] for rel in ("supports", "explains", "causes", "contrasts"))
+    assert f"{held_out['pairs']['f1']:.3f}" in text
+    assert f"recall {held_out['causes_from_pairs']['recall']:.3f}" in text
+
+
 @pytest.mark.parametrize(
     ("layout", "frame"),
     [
