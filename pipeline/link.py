@@ -24,7 +24,7 @@ import logging
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -594,31 +594,25 @@ class PairLinker:
                 contrast[i] = (score, n)
         edges = [self._edge(sentences, *pairs[n], "contrasts", proba[n], thesis) for _, n in contrast.values()]
         # Greedy forest: the most confident sources choose first; a target whose chain leads back is skipped.
+        index = {pair: n for n, pair in enumerate(pairs)}
         parent: dict[int, int] = {}
         for i in sorted(options, key=lambda i: (-max(options[i])[0], i)):
             for _score, j, relation in sorted(options[i], key=lambda o: (-o[0], abs(o[1] - i), o[1])):
                 if not _leads_to(parent, j, i):
                     parent[i] = j
-                    edges.append(self._edge(sentences, i, j, relation, proba[pairs.index((i, j))], thesis))
+                    edges.append(self._edge(sentences, i, j, relation, proba[index[i, j]], thesis))
                     break
-        index = {pair: n for n, pair in enumerate(pairs)}
         for (i, j), why in sorted(causal.items()):
-            score = float(proba[index[i, j]][LABELS.index("causes")]) if (i, j) in index else 0.0
+            n = index.get((i, j))
             if (
-                score >= CAUSES_THRESHOLD
+                n is not None
+                and proba[n][LABELS.index("causes")] >= CAUSES_THRESHOLD
                 and parent.get(i) != j
                 and allowed(roles[i], "causes", roles[j], False)
                 and not _leads_to(parent, j, i)
             ):
-                edges.append(
-                    Edge(
-                        i,
-                        j,
-                        "causes",
-                        round(score, 4),
-                        f"{why}; {_reason(sentences[i], sentences[j], 'causes', thesis)}",
-                    )
-                )
+                edge = self._edge(sentences, i, j, "causes", proba[n], thesis)
+                edges.append(replace(edge, reason=f"{why}; {edge.reason}"))
         return _result(_dedupe(edges), thesis, dict(enumerate(roles)), parent)
 
     def _proba(
@@ -642,7 +636,7 @@ class PairLinker:
 
     @staticmethod
     def _edge(sentences: Sequence[Sentence], i: int, j: int, relation: Relation, p: Any, thesis: int | None) -> Edge:
-        score = 1.0 if p is None else round(float(p[LABELS.index(relation)]), 4)
+        score = round(float(p[LABELS.index(relation)]), 4)
         return Edge(i, j, relation, score, _reason(sentences[i], sentences[j], relation, thesis))
 
 
