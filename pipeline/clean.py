@@ -448,7 +448,12 @@ def restore_capitals(text: str, lost: frozenset[str] | None = None) -> list[Chan
         if m.start() in small_caps:
             fixed = small_caps[m.start()]
         else:
-            fixed = _restore_acronym(token, lost) or _restore_sentence_start(text, m, lost) or token
+            fixed = (
+                _restore_acronym(token, lost)
+                or _restore_numeral_or_short_acronym(text, m, lost)
+                or _restore_sentence_start(text, m, lost)
+                or token
+            )
         if fixed != token:
             changes.append((m.start(), m.end(), fixed))
     return changes
@@ -479,7 +484,40 @@ def _restore_acronym(token: str, lost: frozenset[str]) -> str | None:
     return token[: len(core)].upper() + token[len(core):]
 
 
-_ABBREVIATION = re.compile(r"(?:\b(?:[A-Za-z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|St|No|vs|etc|e\.g|i\.e|cf|p|pp|Vol|ed|eds)\.)$")
+_ROMAN = re.compile(r"(?=[ivxlc]{2,}\b)c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})", re.IGNORECASE)
+
+
+def _restore_numeral_or_short_acronym(text: str, m: re.Match[str], lost: frozenset[str]) -> str | None:
+    """Capitals for a Roman numeral after a name (``Title ix``, ``Article Vi``) or an acronym read as a word.
+
+    Inside a sentence, a word whose letters after the first are all lost
+    capitals (``Un``, ``Uk``, ``Ntia``) is an acronym when English writes it in
+    capitals more often than capitalised (``UN``, ``UK``; but ``Us`` at a
+    sentence start stays).
+    """
+    token = m.group()
+    core = token.rstrip(".")
+    if core != token or text[m.end():m.end() + 1].isalpha() or _starts_sentence(text, m.start()):
+        return None  # ``Ch`` of ``Chávez`` is no token
+    if not all(c.isupper() or c in lost for c in core[1:]):
+        return None
+    if core.isupper():
+        return None
+    before = text[max(0, m.start() - 30):m.start()].split()
+    after_name = bool(before) and before[-1][:1].isupper() and before[-1].isalpha()
+    if _ROMAN.fullmatch(core) and after_name and (core[0].isupper() or core[0] in lost):
+        return core.upper()
+    lower = core.lower()
+    upper_odds = _case_odds()[1].get(lower, float("-inf"))
+    if core[0].isupper() and core not in _ABBREVIATIONS and len(core) <= 6:
+        return core.upper() if upper_odds > max(_title_odds(lower), -2.0) else None
+    return None
+
+
+_ABBREVIATIONS = (
+    "Mr", "Mrs", "Ms", "Dr", "St", "No", "vs", "etc", r"e\.g", r"i\.e", "cf", "p", "pp", "Vol", "ed", "eds",
+)
+_ABBREVIATION = re.compile(rf"(?:\b(?:[A-Za-z]\.){{2,}}|\b(?:{'|'.join(_ABBREVIATIONS)})\.)$")
 
 
 def _restore_sentence_start(text: str, m: re.Match[str], lost: frozenset[str]) -> str | None:
@@ -551,6 +589,7 @@ def _small_caps_spans(text: str, tokens: list[re.Match[str]], lost: frozenset[st
             letters.isalpha()
             and all(c.isupper() or c in lost for c in letters)
             and _zipf(letters.lower()) >= 3.0
+            and not _acronym_by_odds(letters.lower())  # ``UnESCO``, ``nAACp``: an acronym, not small caps
         )
 
     def inner_caps(token: str) -> bool:

@@ -112,6 +112,17 @@ def test_lost_capitals_inferred_from_the_document() -> None:
     assert {"u", "e", "r", "o", "d", "h"} <= lost_capitals(DAMAGED)
 
 
+def test_lost_capital_inferred_from_capitals_english_expects() -> None:
+    # no sentence starts or acronyms with ``c``, but its names are all lowercase: the Council, the Commission
+    font = "The u.S. and eSA agreed. earlier talks failed. under the plan it paid."
+    council = (
+        " The Human Rights council met, and the council voted. The commission on Human Rights and the council ended."
+    )
+    assert lost_capitals(font + council * 3) == {"u", "e", "c"}
+    assert lost_capitals(font + council.replace("council", "Council") * 3) == {"u", "e"}
+    assert lost_capitals(council * 3) == frozenset()  # no sign of a font losing capitals
+
+
 @pytest.mark.parametrize(
     ("before", "after"),
     [
@@ -159,6 +170,27 @@ def test_restore_capitals_leaves_clean_text(text: str) -> None:
 )
 def test_restore_capitals_small_caps_and_acronyms(text_in: str, text_out: str) -> None:
     assert repair(functools.partial(restore_capitals, lost=frozenset("dgcuo")), text_in) == text_out
+
+
+@pytest.mark.parametrize(
+    ("text_in", "text_out"),
+    [
+        ("They joined Un agencies.", "They joined UN agencies."),  # ``UN`` more usual than ``Un``
+        ("Title ix and Article Vi's rule", "Title IX and Article VI's rule"),  # numerals after a name
+        ("the conference of UnESCO in", "the conference of UNESCO in"),  # an acronym, not small caps
+        ("as nAACp figures show", "as NAACP figures show"),
+    ],
+)
+def test_restore_capitals_short_acronyms_and_numerals(text_in: str, text_out: str) -> None:
+    assert repair(functools.partial(restore_capitals, lost=frozenset("npixk")), text_in) == text_out
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["He told us. Us too.", "Louis Chávez and vi editors", "The Ms and Dr Pix", "a mix of Ink"],
+)
+def test_restore_capitals_short_acronyms_leave_alone(text: str) -> None:
+    assert restore_capitals(text, frozenset("npixkhs")) == []
 
 
 @pytest.mark.parametrize(
@@ -243,6 +275,10 @@ ODDS_LOST = frozenset("bcdghimprsu")
         ("since the second World War", "since the Second World War"),  # a very common word after ``the``
         ("his aide Kurt riezler wrote; riezler knew",
          "his aide Kurt Riezler wrote; Riezler knew"),  # unknown to English
+        ("the War Production board met", "the War Production Board met"),  # a name's head noun
+        ("the Suez canal closed", "the Suez Canal closed"),
+        ("The bank of England bought; the bank's reserve fell",
+         "The Bank of England bought; the Bank's reserve fell"),  # the short form of a name the text uses
     ],
 )
 def test_restore_names_by_case_odds(text_in: str, text_out: str) -> None:
@@ -264,6 +300,10 @@ def test_restore_names_by_case_odds(text_in: str, text_out: str) -> None:
         "the history of Europe",
         "the Soviet network in Canada",
         "a second World",
+        "the Hungarian premier dissented",  # after a proper adjective only what English nearly always capitalises
+        "Namibian independence came",
+        "savers in Britain and the Netherlands",  # ``The Netherlands`` in the gazetteer, but ``the`` in prose
+        "the treaty of 1919 and the treaty's terms",  # no name ``Treaty of ...`` in the text
     ],
 )
 def test_restore_names_by_case_odds_leaves_alone(text: str) -> None:
