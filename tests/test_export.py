@@ -19,6 +19,7 @@ from pipeline.errors import ExportError
 from pipeline.types import ROLES, Block, CleanDocument, Cue, DocumentResult, Edge, Entity, Prediction, Sentence
 
 CHROMIUM = Path("/usr/bin/chromium")
+ARGDOWN = Path(__file__).parent / "argdown"
 PARAGRAPHS = [
     ["Why did the talks fail?", "Distrust, I shall argue, doomed the talks of 1998."],
     [
@@ -188,6 +189,31 @@ def test_argdown_nests_supporters_under_the_thesis(essay) -> None:
     assert "    <+ [s3]: In 1998 the Cox Report listed \\<12\\> transfers. #evidence" in lines
     assert lines[lines.index("# Unattached") + 2].startswith("[s6]: ")
     assert lines[-2:] == ["[s4]", "  -> [s2]"]
+
+
+def _parse_argdown(path: Path) -> dict:
+    """What the reference Argdown parser (@argdown/core, run by Node.js) reads in an Argdown file."""
+    node = shutil.which("node")
+    if node is None or not (ARGDOWN / "node_modules" / "@argdown" / "core").is_dir():
+        pytest.skip("the Argdown parser needs Node.js and `npm ci --prefix tests/argdown` (run by `make test`)")
+    command = [node, str(ARGDOWN / "parse.js"), str(path)]
+    return json.loads(subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stdout)
+
+
+@pytest.mark.parametrize("which", ["tiny", "sample"])
+def test_argdown_reads_back_in_the_reference_parser(which, essay, sample_result, tmp_path) -> None:
+    result = essay if which == "tiny" else sample_result
+    path = tmp_path / f"{which}.argdown"
+    path.write_text(export.to_argdown(result), encoding="utf-8")
+    parsed = _parse_argdown(path)
+    assert parsed["errors"] == []
+    roles = {f"s{s.id}": p.role for s, p in zip(result.sentences, result.predictions, strict=True) if p.role != "other"}
+    assert set(parsed["statements"]) == set(roles)  # every argumentative sentence, each once
+    assert all(roles[title] in tags for title, tags in parsed["statements"].items())
+    kind = {"contrasts": "attack", "supports": "support", "explains": "support", "causes": "support"}
+    relations = {(f"s{e.source_id}", f"s{e.target_id}", kind[e.relation]) for e in result.edges}
+    assert {tuple(r) for r in parsed["relations"]} == relations
+    assert "thesis" in parsed["statements"][f"s{result.thesis}"]
 
 
 def test_write_formats_paths_and_unknown_format(essay, tmp_path) -> None:
