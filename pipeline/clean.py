@@ -470,8 +470,11 @@ def _restore_acronym(token: str, lost: frozenset[str]) -> str | None:
     if re.fullmatch(r"(?:[A-Za-z]\.){2,}", token):
         return token.upper()
     inner = any(c.isupper() for c in letters[1:])
-    if "." in core or len(letters) > 6:
+    if "." in core:
         return None
+    mostly_capitals = inner and sum(c.isupper() for c in letters) * 2 > len(letters)
+    if len(letters) > 6 and not (mostly_capitals and _zipf(core.lower()) < 3.0):
+        return None  # a long word is an acronym or code name (``cOiNtELPRO``) only when mostly capitals and no word
     if not inner and letters[0].isupper():
         lower = core.lower()
         vowels = any(c in "aeiouy" for c in lower)

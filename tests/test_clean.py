@@ -179,6 +179,7 @@ def test_restore_capitals_small_caps_and_acronyms(text_in: str, text_out: str) -
         ("Title ix and Article Vi's rule", "Title IX and Article VI's rule"),  # numerals after a name
         ("the conference of UnESCO in", "the conference of UNESCO in"),  # an acronym, not small caps
         ("as nAACp figures show", "as NAACP figures show"),
+        ("files called SHAMROCk and MinARET", "files called SHAMROCK and MINARET"),  # code names, no words
     ],
 )
 def test_restore_capitals_short_acronyms_and_numerals(text_in: str, text_out: str) -> None:
