@@ -694,7 +694,7 @@ def _place_names_cached(countries_only: bool = False) -> frozenset[str]:
 
 
 def _country_by_odds(word: str) -> bool:
-    """A country whose name is also a word (``turkey``, ``guinea``): a name unless English mostly writes it lowercase."""
+    """A country whose name is also a word (``turkey``): a name unless English mostly writes the word lowercase."""
     return word in _place_names_cached(countries_only=True) and _title_odds(word) > -0.5
 
 
