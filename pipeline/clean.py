@@ -743,7 +743,7 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
             continue  # ``mail@orion.org``: parts of addresses
         elif _lost_acronym(word, lost):
             view[m.start():m.end()] = word.upper()
-        elif _proper_only(word) or _month_by_date(text, m) or _country_by_odds(word):
+        elif _proper_only(word) or _month_by_date(text, m) or _country_by_odds(word) or _foreign_name(word):
             capitalise(m.start())
         elif _name_by_odds(word, margin=1.5 if _set_off(text, m) else 0.0):
             capitalise(m.start())  # ``Britain, meanwhile, waited``: a word set off by commas needs better odds
@@ -782,6 +782,24 @@ def _name_head(word: str) -> bool:
 def _unknown_word(word: str) -> bool:
     """Whether English neither writes lowercase ``word`` nor knows its case: a rare name (``triffin``, ``tisza``)."""
     return _title_odds(word) == float("-inf") and _zipf(word) < 2.0 and not _lowercase_word(word)
+
+
+def _foreign_name(word: str) -> bool:
+    """A word English does not know and that is not built from English words: a name (``scutari``, ``triffin``).
+
+    Compounds (``chipmaking``, ``multistakeholder``) and derived forms (``targetable``,
+    ``thriftier``) of English words stay lowercase, as do words with letters English
+    does not use (``króna``).
+    """
+    if len(word) < 4 or not word.isascii() or not _unknown_word(word):
+        return False
+    if any(_is_word(word[:i]) and _is_word(word[i:]) for i in range(3, len(word) - 2)):
+        return False
+    for suffix in ("able", "est", "ier", "iest", "ised", "ized", "ising", "izing", "s"):
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 3 and any(_is_word(stem + end) for end in ("", "e", "y")):
+            return False
+    return True
 
 
 def _known_name_words(text: str, lost: frozenset[str]) -> list[int]:
