@@ -48,8 +48,8 @@ def main() -> None:
     processor = Processor(Settings(model="rules"))
     clean_pairs, damaged_pairs, wer = [], [], []
     for train_idx, _ in GroupKFold(n_splits=args.folds).split(X, y, groups):
-        fold_model = TrainedRoles(build_classifier(**DEFAULT_PARAMS).fit(X.iloc[train_idx], y[train_idx]),
-                                  {"name": "fold"})
+        fitted = build_classifier(**DEFAULT_PARAMS).fit(X.iloc[train_idx], y[train_idx], groups=groups[train_idx])
+        fold_model = TrainedRoles(fitted, {"name": "fold"})
         held_out = sorted(set(range(len(essays))) - set(groups[train_idx]))
         for i in held_out:
             essay = essays[i]

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import CorpusError
-from .persist import MODEL_FILE, load_model_file, save_model
+from .persist import MODEL_FILE, load_model_file, one_thread, save_model
 from .types import ROLES, Edge, LinkResult, Prediction, Relation, Role, Sentence
 
 if TYPE_CHECKING:
@@ -627,7 +627,7 @@ class PairLinker:
 
         if not pairs:
             return np.zeros((0, len(LABELS)))
-        with _one_openmp_thread():
+        with one_thread():
             raw = self.pairs.predict_proba(pair_features(sentences, roles, pairs, thesis, causal))
         columns = list(self.pairs.classes_)
         return np.column_stack(
@@ -696,23 +696,11 @@ def fit_linker(
     if not any(links and thesis is not None for _, _, thesis, links in essays):
         raise CorpusError("no essay has link annotations and a thesis: the linker cannot be trained")
     rows = [training_rows(*essay) for essay in essays]
-    with _one_openmp_thread():
+    with one_thread():
         X, y = np.vstack([r[0] for r in rows]), sum((r[1] for r in rows), [])
         pairs = build_pair_classifier(**(params or {})).fit(X, y)
     thesis = build_thesis_classifier().fit(np.vstack([r[2] for r in rows]), sum((r[3] for r in rows), []))
     return PairLinker(pairs, thesis, card or {})
-
-
-def _one_openmp_thread() -> Any:
-    """Run the gradient boosting on one OpenMP thread.
-
-    GNU OpenMP deadlocks in worker processes forked after the parent used its
-    thread pool (``argmap run --jobs``), and oversubscribed pools crawl when
-    other processes share the cores; one thread is fast enough for our sizes.
-    """
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1, user_api="openmp")
 
 
 def save_linker(linker: PairLinker, folder: str | Path) -> None:

@@ -1,4 +1,7 @@
-"""Safe model files: skops (never pickle) with a reviewed trusted-type list, and a JSON + Markdown model card."""
+"""Safe model files: skops (never pickle) with a reviewed trusted-type list, and a JSON + Markdown model card.
+
+Also :func:`one_thread`, which the saved models are fitted and run under.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +48,19 @@ def load_model_file(folder: str | Path, trusted: list[str], what: str = "model")
     except Exception as e:
         raise ModelError(f"{path}: cannot load {what}: {type(e).__name__}: {e}") from e
     return obj, card
+
+
+def one_thread() -> Any:
+    """Run model fits and predictions on one thread of each native pool (OpenMP, BLAS).
+
+    GNU OpenMP deadlocks in worker processes forked after the parent used its
+    thread pool (``argmap run --jobs``), and oversubscribed pools crawl when
+    other processes share the cores (a role model fit ran 4-9x slower on two
+    busy cores); one thread is fast enough for our sizes.
+    """
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
 
 
 def card_markdown(card: dict[str, Any]) -> str:

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from pipeline.classify import CueRules, load_model
 from pipeline.errors import ModelError
+from pipeline.stacking import StackedClassifier
 from pipeline.types import ROLES, Cue, Entity, Sentence
 
 
@@ -41,3 +45,52 @@ def test_load_model() -> None:
     assert load_model("rules").name == "rules-v1"
     with pytest.raises(ModelError, match="nope: no such model"):
         load_model("nope")
+
+
+class EssayMemory(ClassifierMixin, BaseEstimator):
+    """A spy first stage: probability 1 for the first class on rows whose essay it was fitted on, uniform elsewhere."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        self.essays_ = set(X["essay"])
+        return self
+
+    def predict_proba(self, X):
+        seen = X["essay"].isin(self.essays_).to_numpy()
+        return np.where(seen[:, None], np.eye(len(self.classes_))[0], 1 / len(self.classes_))
+
+
+class Recorder(ClassifierMixin, BaseEstimator):
+    """A spy second stage: keeps the table it was fitted on."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        self.table_ = X
+        return self
+
+    def predict_proba(self, X):
+        return np.full((len(X), len(self.classes_)), 1 / len(self.classes_))
+
+
+def _stack(groups) -> StackedClassifier:
+    X = pd.DataFrame({"essay": np.repeat(np.arange(8), 5), "length": np.arange(40.0)})
+    y = np.tile(["cause", "other"], 20)
+    return StackedClassifier(EssayMemory(), Recorder(), passthrough=("length",), inner_folds=4).fit(X, y, groups=groups)
+
+
+def test_second_stage_is_fitted_on_out_of_fold_probabilities_only() -> None:
+    model = _stack(groups=np.repeat(np.arange(8), 5))
+    table = model.second_.table_
+    assert np.allclose(table[:, :2], 0.5), "a first stage saw the essay of a row it gave stage 2 probabilities for"
+    assert np.array_equal(table[:, 2], np.arange(40.0))
+    assert model.first_.essays_ == set(range(8))  # the first stage used for prediction sees everything
+    # the check has teeth: folds by row instead of by essay let the inner models see the held-out rows' essays
+    assert not np.allclose(_stack(groups=np.arange(40)).second_.table_[:, :2], 0.5)
+
+
+def test_stacking_needs_groups() -> None:
+    X = pd.DataFrame({"essay": [0, 1], "length": [1.0, 2.0]})
+    with pytest.raises(ValueError, match="needs groups"):
+        StackedClassifier(EssayMemory(), Recorder()).fit(X, ["cause", "other"])
+    with pytest.raises(ValueError, match="at least 2 groups"):
+        StackedClassifier(EssayMemory(), Recorder()).fit(X, ["cause", "other"], groups=[0, 0])

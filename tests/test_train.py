@@ -15,6 +15,7 @@ from pipeline.cli import cli
 from pipeline.corpus import corpus_hash, load_corpus, load_essay
 from pipeline.errors import CorpusError, ModelError
 from pipeline.persist import MODEL_FILE
+from pipeline.stacking import StackedClassifier
 from pipeline.train import agreement, cross_validate, expected_calibration_error, featurize, train
 from pipeline.types import ROLES
 
@@ -77,7 +78,7 @@ def test_model_round_trip_is_safe_and_exact(fitted, small, tmp_path: Path) -> No
     save_trained(fitted, tmp_path / "m")
     assert sorted(sio.get_untrusted_types(file=tmp_path / "m" / MODEL_FILE)) == TRUSTED_TYPES
     loaded = load_trained(tmp_path / "m")
-    assert np.allclose(loaded.probabilities(small.sentences[1]), fitted.probabilities(small.sentences[1]))
+    assert np.array_equal(loaded.probabilities(small.sentences[1]), fitted.probabilities(small.sentences[1]))
     assert json.loads((tmp_path / "m" / "model-card.json").read_text())["labels"] == list(ROLES)
 
 
@@ -97,8 +98,25 @@ def test_model_with_unknown_types_is_refused(tmp_path: Path) -> None:
         load_model(tmp_path / "missing")
 
 
-def test_cross_validation_reports_model_and_baseline(small) -> None:
+def test_training_is_reproducible(fitted, small) -> None:
+    again = train(small, {"char_max_features": 5000})
+    assert np.array_equal(again.probabilities(small.sentences[2]), fitted.probabilities(small.sentences[2]))
+
+
+def test_cross_validation_is_nested_and_reports_model_and_baseline(small, monkeypatch) -> None:
+    fitted_on: list[set[int]] = []
+    fit = StackedClassifier.fit
+
+    def spy(self, X, y, groups=None):
+        fitted_on.append(set(groups))
+        return fit(self, X, y, groups=groups)
+
+    monkeypatch.setattr(StackedClassifier, "fit", spy)
     report = cross_validate(small, {"char_max_features": 5000}, folds=2)
+    essays = set(range(len(small.essays)))
+    held_out = [essays - seen for seen in fitted_on]
+    assert len(held_out) == 2 and all(held_out) and set.union(*held_out) == essays and not set.intersection(*held_out)
+    assert len(report["fold_macro_f1"]) == 2
     assert set(report["per_role"]) == set(ROLES)
     assert 0 <= report["ece"] <= 1 and 0 <= report["baseline"]["macro_f1"] <= 1
     assert sum(map(sum, report["confusion"])) == sum(len(e.sentences) for e in small.essays)
