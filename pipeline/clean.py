@@ -784,6 +784,21 @@ def _unknown_word(word: str) -> bool:
     return _title_odds(word) == float("-inf") and _zipf(word) < 2.0 and not _lowercase_word(word)
 
 
+def _verb_form(word: str) -> bool:
+    """A past or irregular verb form (``invaded``, ``became``, ``bought``), which does not start or join a name."""
+    return len(word) > 4 and word.endswith("ed") or word in _irregular_verb_forms()
+
+
+@lru_cache(maxsize=1)
+def _irregular_verb_forms() -> frozenset[str]:
+    """Irregular inflections of English verbs (``became``, ``rose``), from spaCy's lemmatizer exceptions."""
+    import gzip
+    from importlib.resources import files
+
+    with (files("spacy_lookups_data") / "data" / "en_lemma_exc.json.gz").open("rb") as f:
+        return frozenset(form for form, lemmas in json.load(gzip.open(f))["verb"].items() if form not in lemmas)
+
+
 def _foreign_name(word: str) -> bool:
     """A word English does not know and that is not built from English words: a name (``scutari``, ``triffin``).
 
@@ -961,7 +976,7 @@ def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
                 out.append(chunk.core_start)  # ``House of commons``, ``Bank of england``
                 continue
         between = joined_right and joined_left and _capitalised(nxt) and _capitalised(prev)
-        if joined_right and _capitalised(nxt):
+        if joined_right and _capitalised(nxt) and word not in _irregular_verb_forms():  # ``exposed Section`` can
             following = nxt.core.lower()
             if _title_odds(word) > (-3.0 if between and not _starts_sentence(text, prev.core_start) else -1.5):
                 out.append(chunk.core_start)  # ``russian Soyuz``, ``paul Wolfowitz``, ``federal Reserve``
@@ -977,8 +992,8 @@ def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
             if _unknown_word(word):
                 out.append(chunk.core_start)  # ``Robert triffin``
                 continue
-            if word.endswith("ed"):
-                continue  # a verb between two names: ``Germany invaded Belgium``
+            if _verb_form(word):
+                continue  # a verb between two names: ``Germany invaded Belgium``, ``Ford issued Executive Order``
             j = k + 1
             while j < len(chunks) and j <= k + 2 and chunks[j].core in _LINKING and chunks[j].core == chunks[j].text:
                 j += 1

@@ -307,6 +307,8 @@ def test_restore_names_by_case_odds(text_in: str, text_out: str) -> None:
         "Namibian independence came",
         "a family reunion",  # the country Réunion, but English nearly always means the word
         "chipmaking in shophouses was hardly targetable",  # unknown, but made of English words
+        "after Japan became Britain's ally",  # a verb between names
+        "Germany rose Britain",
         "savers in Britain and the Netherlands",  # ``The Netherlands`` in the gazetteer, but ``the`` in prose
         "the treaty of 1919 and the treaty's terms",  # no name ``Treaty of ...`` in the text
     ],
