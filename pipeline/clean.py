@@ -745,6 +745,8 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
             view[m.start():m.end()] = word.upper()
         elif _proper_only(word) or _month_by_date(text, m) or _country_by_odds(word) or _foreign_name(word):
             capitalise(m.start())
+        elif _before_numeral(text, m):
+            capitalise(m.start())  # ``title IX``, ``article VI``
         elif _name_by_odds(word, margin=1.5 if _set_off(text, m) else 0.0):
             capitalise(m.start())  # ``Britain, meanwhile, waited``: a word set off by commas needs better odds
     current = "".join(view)
@@ -782,6 +784,16 @@ def _name_head(word: str) -> bool:
 def _unknown_word(word: str) -> bool:
     """Whether English neither writes lowercase ``word`` nor knows its case: a rare name (``triffin``, ``tisza``)."""
     return _title_odds(word) == float("-inf") and _zipf(word) < 2.0 and not _lowercase_word(word)
+
+
+def _before_numeral(text: str, m: re.Match[str]) -> bool:
+    """A noun before a Roman numeral in capitals that it names (``title IX``, ``phase II``), not ``in II``."""
+    numeral = re.match(r" ([IVXLC]{2,})\b", text[m.end():m.end() + 12])
+    word = m.group()
+    return (
+        numeral is not None and _ROMAN.fullmatch(numeral.group(1)) is not None
+        and word not in _NAME_FUNCTION and _title_odds(word) > -4.0 and _zipf(word) < 6.0
+    )
 
 
 def _verb_form(word: str) -> bool:

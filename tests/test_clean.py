@@ -280,6 +280,7 @@ ODDS_LOST = frozenset("bcdghimprstu")
         ("the Suez canal closed", "the Suez Canal closed"),
         ("missiles in turkey and guinea", "missiles in Turkey and Guinea"),  # countries whose names are words
         ("the wards at scutari were", "the wards at Scutari were"),  # no English word: a name
+        ("cases under title IX and section VI", "cases under Title IX and Section VI"),  # a name with a numeral
         ("The bank of England bought; the bank's reserve fell",
          "The Bank of England bought; the Bank's reserve fell"),  # the short form of a name the text uses
     ],
@@ -309,6 +310,7 @@ def test_restore_names_by_case_odds(text_in: str, text_out: str) -> None:
         "chipmaking in shophouses was hardly targetable",  # unknown, but made of English words
         "after Japan became Britain's ally",  # a verb between names
         "Germany rose Britain",
+        "born in II Corps",  # a function word before a numeral
         "savers in Britain and the Netherlands",  # ``The Netherlands`` in the gazetteer, but ``the`` in prose
         "the treaty of 1919 and the treaty's terms",  # no name ``Treaty of ...`` in the text
     ],
