@@ -34,14 +34,16 @@ def load_model_file(folder: str | Path, trusted: list[str], what: str = "model")
         ModelError: Unknown types in the file, or an unreadable model or card.
     """
     import skops.io as sio
+    from skops.io.exceptions import UntrustedTypesFoundException
 
     folder = Path(folder)
     path = folder / MODEL_FILE
     try:
-        untrusted = sorted(set(sio.get_untrusted_types(file=path)) - set(trusted))
-        if untrusted:
-            raise ModelError(f"{path}: refusing to load: untrusted types {', '.join(untrusted)}")
-        obj = sio.load(path, trusted=trusted)
+        try:
+            obj = sio.load(path, trusted=trusted)  # audits every type before it builds any object
+        except UntrustedTypesFoundException:
+            untrusted = sorted(set(sio.get_untrusted_types(file=path)) - set(trusted))
+            raise ModelError(f"{path}: refusing to load: untrusted types {', '.join(untrusted)}") from None
         card = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
     except ModelError:
         raise
