@@ -39,6 +39,7 @@ from .export import (
     write_formats,
 )
 from .extract import SUFFIXES
+from .persist import one_thread
 from .process import Processor, Settings
 from .types import DocumentStatus
 
@@ -282,13 +283,16 @@ def _processor(settings: Settings) -> Processor:
 
 
 _WORKER_SETTINGS: Settings | None = None
+_WORKER_THREADS: object = None  # the worker's thread limits, kept for its lifetime
 
 
 def _init_worker(settings: Settings) -> None:
-    global _WORKER_SETTINGS
+    global _WORKER_SETTINGS, _WORKER_THREADS
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and merges what finished
     _WORKER_SETTINGS = settings
     _processor(settings)
+    # one worker per core: native thread pools (BLAS, OpenMP) loaded by now get one thread each, for good
+    _WORKER_THREADS = one_thread()
 
 
 def _work(item: InputFile, out: Path, timeout: float | None) -> DocumentStatus:
