@@ -194,10 +194,11 @@ def train_command(corpus_path: Path, out: Path, sample: Path | None, folds: int,
     """Train the role classifier on an annotated corpus and save it with its model card."""
     from .classify import save_trained
     from .corpus import load_corpus
-    from .train import cross_validate, featurize, train
+    from .train import cross_validate, featurize, require_essays, train
 
     try:
         essays = load_corpus(corpus_path)
+        require_essays(len(essays), folds, str(corpus_path))
         data = featurize(essays)
         params = {"C": C}
         scores = {"cross_validation": cross_validate(data, params, folds)}
@@ -269,10 +270,11 @@ def evaluate_command(corpus_path: Path, model: str | None, sample: Path | None, 
     """Essay-grouped cross-validation of the classifier against the cue-rule baseline on the same folds."""
     from .classify import load_model
     from .corpus import load_corpus
-    from .train import agreement, cross_validate, evaluate_links, featurize
+    from .train import agreement, cross_validate, evaluate_links, featurize, require_essays
 
     try:
         essays = load_corpus(corpus_path)
+        require_essays(len(essays), folds, str(corpus_path))
         data = featurize(essays)
         click.echo(_report_text(f"cross-validation ({folds} folds, essay-grouped)",
                                 cross_validate(data, {"C": C}, folds)))

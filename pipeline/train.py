@@ -91,13 +91,32 @@ def train(data: Featurized, params: dict[str, Any] | None = None, *, name: str =
     return TrainedRoles(pipeline, card)
 
 
+def require_essays(count: int, folds: int, where: str = "corpus") -> None:
+    """Refuse a corpus too small for ``folds``-fold cross-validation of the stacked classifier.
+
+    Each outer training part needs two essays for the inner split, so at least
+    three documents (told apart by ``doc_id``) and at least ``folds``.
+
+    Raises:
+        CorpusError: Too few documents.
+    """
+    need = max(folds, 3)
+    if count < need:
+        raise CorpusError(f"{where}: {count} annotated document(s) (told apart by doc_id); "
+                          f"{folds}-fold cross-validation needs at least {need}")
+
+
 def cross_validate(data: Featurized, params: dict[str, Any] | None = None, folds: int = 5) -> dict[str, Any]:
     """Essay-grouped k-fold cross-validation of the classifier and the cue-rule baseline on the same folds.
 
     Nested for the stacked classifier: its inner out-of-fold split sees only the
     outer fold's training essays, so held-out essays never shape either stage.
     ECE is measured on the held-out probabilities.
+
+    Raises:
+        CorpusError: Fewer documents than the folds need (:func:`require_essays`).
     """
+    require_essays(len(data.essays), folds)
     import numpy as np
     from sklearn.model_selection import GroupKFold
 

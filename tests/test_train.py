@@ -163,3 +163,17 @@ def test_shipped_model_card_backs_its_claims() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for figure in (cv["macro_f1"], cv["ece"], cv["baseline"]["macro_f1"], sample["macro_f1"]):
         assert f"{figure:.3f}" in readme, f"README does not state the model card's figure {figure:.3f}"
+
+
+@pytest.mark.parametrize(("documents", "folds"), [(1, 2), (2, 2), (4, 5)])
+def test_train_and_evaluate_refuse_too_few_documents_in_one_line(tmp_path: Path, documents: int, folds: int) -> None:
+    rows = ["doc_id,text,role"] + [f"d{d},Therefore the policy must change.,conclusion" for d in range(documents)]
+    labels = tmp_path / "labels.csv"
+    labels.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    for command in (["train", "--out", str(tmp_path / "m")], ["evaluate"]):
+        done = runner.invoke(cli, [*command, "--corpus", str(labels), "--folds", str(folds)])
+        assert done.exit_code == 1 and done.exception is not None and isinstance(done.exception, SystemExit)
+        line = f"Error: {labels}: {documents} annotated document(s) (told apart by doc_id); "
+        assert done.output == line + f"{folds}-fold cross-validation needs at least {max(folds, 3)}\n"
+    assert not (tmp_path / "m").exists()
