@@ -995,7 +995,10 @@ def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
                 continue
             if (
                 not _name_by_itself(following) and _lowercase_word(following) and nxt.core[1:].islower()
-                and (between or not word.endswith("ed") and (_title_odds(word) > -3.8 or _unknown_word(word)))
+                and (
+                    between and (not word.endswith("ed") or _title_odds(prev.core.lower()) < 0.0)  # not ``Ford issued``
+                    or not word.endswith("ed") and (_title_odds(word) > -3.8 or _unknown_word(word))
+                )
             ):
                 # a common noun capitalised as part of a name: ``united States``, not ``became General Secretary``
                 out.append(chunk.core_start)

@@ -309,6 +309,7 @@ def test_restore_names_by_case_odds(text_in: str, text_out: str) -> None:
         "a family reunion",  # the country Réunion, but English nearly always means the word
         "chipmaking in shophouses was hardly targetable",  # unknown, but made of English words
         "after Japan became Britain's ally",  # a verb between names
+        "then President Ford issued Executive Order 11905",
         "Germany rose Britain",
         "born in II Corps",  # a function word before a numeral
         "savers in Britain and the Netherlands",  # ``The Netherlands`` in the gazetteer, but ``the`` in prose
