@@ -1074,6 +1074,10 @@ def preload(options: CleanOptions | None = None) -> None:
         _can_be_proper()
         _place_phrases()
         _place_names_cached()
+        _place_names_cached(countries_only=True)
+        _name_heads("ORG", "FAC", "LAW", "LOC")
+        _name_heads("ORG")
+        _irregular_verb_forms()
 
 
 def clean(raw: RawDocument, options: CleanOptions | None = None) -> CleanDocument:
