@@ -433,12 +433,13 @@ def _missing_capitals(text: str, capitals: Counter[str]) -> set[str]:
 def _starts_sentence(text: str, start: int) -> bool:
     """Whether position ``start`` begins a sentence (after . ! ? that is not an abbreviation, or a block start).
 
-    Quotes and brackets around the break do not count: ``fortnight." It``, ``money. "Contributions``.
+    Quotes and brackets around the break do not count: ``fortnight." It``, ``money. "Contributions``; but
+    the stop must be followed by something (``.com`` and ``3.5`` start nothing).
     """
     before = text[max(0, start - 12):start].rstrip(" \"“”‘’'()[]")
     if not before or before.endswith("\n"):
         return True
-    return before[-1] in ".!?" and not _ABBREVIATION.search(before)
+    return before[-1] in ".!?" and text[start - 1] != before[-1] and not _ABBREVIATION.search(before)
 
 
 def restore_capitals(text: str, lost: frozenset[str] | None = None) -> list[Change]:
@@ -458,6 +459,7 @@ def restore_capitals(text: str, lost: frozenset[str] | None = None) -> list[Chan
         else:
             fixed = (
                 _restore_acronym(token, lost)
+                or _restore_mc(token, lost)
                 or _restore_numeral_or_short_acronym(text, m, lost)
                 or _restore_sentence_start(text, m, lost)
                 or token
@@ -493,6 +495,13 @@ def _restore_acronym(token: str, lost: frozenset[str]) -> str | None:
         ):
             return None  # an ordinary capitalised word such as "The"; "Fcc" is FCC, "Ussr" USSR
     return token[: len(core)].upper() + token[len(core):]
+
+
+def _restore_mc(token: str, lost: frozenset[str]) -> str | None:
+    """``Mcmahon`` is McMahon when the font lost the M: English writes a capital after ``Mc``."""
+    if re.fullmatch(r"Mc[a-z]{2,}\.?", token) and token[2] in lost:
+        return token[:2] + token[2].upper() + token[3:]
+    return None
 
 
 _ROMAN = re.compile(r"(?=[ivxlc]{2,}\b)c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})", re.IGNORECASE)
@@ -538,10 +547,10 @@ def _restore_sentence_start(text: str, m: re.Match[str], lost: frozenset[str]) -
     return token[0].upper() + token[1:]
 
 
-def _small_caps_word(token: str, first: bool) -> str:
-    """The normal case of a word set in small caps: lowercase, with a capital for names and sentence starts."""
-    lower = token.lower()
-    if first or _proper_only(lower.rstrip(".")):
+def _small_caps_word(text: str, m: re.Match[str], first: bool) -> str:
+    """The normal case of a word set in small caps: lowercase, with a capital for names, dates and sentence starts."""
+    lower = m.group().lower()
+    if first or _proper_only(lower.rstrip(".")) or _month_by_date(text, m):
         return lower[:1].upper() + lower[1:]
     return lower
 
@@ -587,7 +596,7 @@ def _all_caps_lead_ins(text: str, tokens: list[re.Match[str]], lost: frozenset[s
             if i and len(word) <= 5 and not _lowercase_word(lower) and not _proper_only(lower) and lower != "a":
                 out[t.start()] = word.upper()
                 continue
-            out[t.start()] = _small_caps_word(word, i == 0)
+            out[t.start()] = _small_caps_word(text, t, i == 0)
     return out
 
 
@@ -613,12 +622,12 @@ def _small_caps_spans(text: str, tokens: list[re.Match[str]], lost: frozenset[st
         while j < len(tokens) and small_capsish(tokens[j].group()):
             j += 1
         run = tokens[i:j]
-        if sum(inner_caps(t.group()) for t in run) >= 2 or any(
+        if sum(inner_caps(t.group()) for t in run) >= 2 or (len(run) > 1 or run and _starts_sentence(text, run[0].start())) and any(
             len(t.group()) > 4 and inner_caps(t.group()) and sum(c.isupper() for c in t.group()) >= 3 for t in run
-        ):
+        ):  # one such word inside a sentence is an acronym: ``The cHiPS and Science Act``, ``CoViD-19``
             for t in run:
                 if inner_caps(t.group()) or t is not run[0]:
-                    out[t.start()] = _small_caps_word(t.group(), t is run[0] and _starts_sentence(text, t.start()))
+                    out[t.start()] = _small_caps_word(text, t, t is run[0] and _starts_sentence(text, t.start()))
         i = max(j, i + 1)
     return out
 
@@ -900,7 +909,7 @@ _MONTHS = frozenset(name.lower() for name in calendar.month_name if name)
 
 def _month_by_date(text: str, m: re.Match[str]) -> bool:
     """A month name next to a day or year (``5 march 1953``, ``in may 1940``), not the verb or the modal."""
-    if m.group() not in _MONTHS:
+    if m.group().lower() not in _MONTHS:
         return False
     after, before = text[m.end():m.end() + 2], text[max(0, m.start() - 2):m.start()]
     return re.fullmatch(r" \d", after) is not None or re.fullmatch(r"\d ", before) is not None

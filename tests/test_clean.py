@@ -202,6 +202,28 @@ def test_restore_capitals_leaves_acronyms_and_words(text: str) -> None:
     assert restore_capitals(text, frozenset("dgcuotse")) == []
 
 
+@pytest.mark.parametrize(
+    ("text_in", "text_out"),
+    [
+        ("since the late 2010s. The cHiPS and Science Act", "since the late 2010s. The CHIPS and Science Act"),
+        ("It came in the first CoViD-19 wave", "It came in the first COVID-19 wave"),  # one word inside a sentence: an acronym
+        ("Senator Brien Mcmahon of Connecticut", "Senator Brien McMahon of Connecticut"),
+        ("iN JUNE 2013 THE PAPERS began", "In June 2013 the papers began"),  # a month by a date in a small-caps lead-in
+        ("ON THE CHiPS and the boards.", "On the chips and the boards."),  # a lead-in run stays small caps
+    ],
+)
+def test_restore_capitals_acronyms_names_and_dates(text_in: str, text_out: str) -> None:
+    assert repair(functools.partial(restore_capitals, lost=frozenset("cdijmot")), text_in) == text_out
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["from .com to .org and .net", "worth 3.5 per cent", "As the Mcs and a Mckinley"],
+)
+def test_restore_capitals_leaves_domains_and_mc_alone(text: str) -> None:
+    assert restore_capitals(text, frozenset("cdijmotn")) == []
+
+
 LOST = frozenset("uedrhop")
 
 
