@@ -622,9 +622,11 @@ def _small_caps_spans(text: str, tokens: list[re.Match[str]], lost: frozenset[st
         while j < len(tokens) and small_capsish(tokens[j].group()):
             j += 1
         run = tokens[i:j]
-        if sum(inner_caps(t.group()) for t in run) >= 2 or (len(run) > 1 or run and _starts_sentence(text, run[0].start())) and any(
+        # One such word alone inside a sentence is an acronym: ``The cHiPS and Science Act``, ``CoViD-19``.
+        alone = len(run) == 1 and not _starts_sentence(text, run[0].start())
+        if sum(inner_caps(t.group()) for t in run) >= 2 or not alone and any(
             len(t.group()) > 4 and inner_caps(t.group()) and sum(c.isupper() for c in t.group()) >= 3 for t in run
-        ):  # one such word inside a sentence is an acronym: ``The cHiPS and Science Act``, ``CoViD-19``
+        ):
             for t in run:
                 if inner_caps(t.group()) or t is not run[0]:
                     out[t.start()] = _small_caps_word(text, t, t is run[0] and _starts_sentence(text, t.start()))

@@ -206,7 +206,7 @@ def test_restore_capitals_leaves_acronyms_and_words(text: str) -> None:
     ("text_in", "text_out"),
     [
         ("since the late 2010s. The cHiPS and Science Act", "since the late 2010s. The CHIPS and Science Act"),
-        ("It came in the first CoViD-19 wave", "It came in the first COVID-19 wave"),  # one word inside a sentence: an acronym
+        ("It came in the first CoViD-19 wave", "It came in the first COVID-19 wave"),  # one word: an acronym
         ("Senator Brien Mcmahon of Connecticut", "Senator Brien McMahon of Connecticut"),
         ("iN JUNE 2013 THE PAPERS began", "In June 2013 the papers began"),  # a month by a date in a small-caps lead-in
         ("ON THE CHiPS and the boards.", "On the chips and the boards."),  # a lead-in run stays small caps
