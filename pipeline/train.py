@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PARAMS: dict[str, Any] = {"C": 2.5, "char_max_features": 60000, "random_state": 0, "inner_folds": 5}
+DEFAULT_PARAMS: dict[str, Any] = {"C": 2.5, "char_max_features": 60000, "random_state": 0, "inner_folds": 5,
+                                  "nb_alpha": 0.3}
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,7 +69,7 @@ def featurize(essays: Sequence[Essay], nlp: Language | None = None) -> Featurize
     return Featurized(tuple(essays), tuple(out))
 
 
-def train(data: Featurized, params: dict[str, Any] | None = None, *, name: str = "roles-stacked-v2",
+def train(data: Featurized, params: dict[str, Any] | None = None, *, name: str = "roles-stacked-v3",
           scores: dict[str, Any] | None = None) -> TrainedRoles:
     """Fit the role classifier on a featurized corpus (inner folds grouped by essay) and write its model card."""
     params = {**DEFAULT_PARAMS, **(params or {})}
@@ -77,8 +78,9 @@ def train(data: Featurized, params: dict[str, Any] | None = None, *, name: str =
     card = {
         "name": name,
         "description": "Sentence role classifier (cause, evidence, conclusion, other) for history and policy essays: "
-                       "logistic regression over n-grams, cues, context and numeric features, stacked under "
-                       "gradient boosting over its out-of-fold probabilities and the numeric features.",
+                       "logistic regression and complement naive Bayes over n-grams, cues, context and numeric "
+                       "features, stacked under gradient boosting over their out-of-fold probabilities and the "
+                       "numeric features.",
         "labels": list(ROLES),
         "corpus_hash": corpus_hash(data.essays),
         "essays": len(data.essays),

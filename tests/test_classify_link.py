@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.preprocessing import FunctionTransformer
 
 from pipeline.classify import CueRules, load_model
 from pipeline.errors import ModelError
@@ -75,22 +76,25 @@ class Recorder(ClassifierMixin, BaseEstimator):
 def _stack(groups) -> StackedClassifier:
     X = pd.DataFrame({"essay": np.repeat(np.arange(8), 5), "length": np.arange(40.0)})
     y = np.tile(["cause", "other"], 20)
-    return StackedClassifier(EssayMemory(), Recorder(), passthrough=("length",), inner_folds=4).fit(X, y, groups=groups)
+    firsts = [EssayMemory(), EssayMemory()]
+    stack = StackedClassifier(FunctionTransformer(), firsts, Recorder(), passthrough=("length",), inner_folds=4)
+    return stack.fit(X, y, groups=groups)
 
 
 def test_second_stage_is_fitted_on_out_of_fold_probabilities_only() -> None:
     model = _stack(groups=np.repeat(np.arange(8), 5))
     table = model.second_.table_
-    assert np.allclose(table[:, :2], 0.5), "a first stage saw the essay of a row it gave stage 2 probabilities for"
-    assert np.array_equal(table[:, 2], np.arange(40.0))
-    assert model.first_.essays_ == set(range(8))  # the first stage used for prediction sees everything
+    assert table.shape == (40, 5)  # two classes from each of the two first stages, then the passthrough column
+    assert np.allclose(table[:, :4], 0.5), "a first stage saw the essay of a row it gave stage 2 probabilities for"
+    assert np.array_equal(table[:, 4], np.arange(40.0))
+    assert all(first.essays_ == set(range(8)) for first in model.firsts_)  # those used for prediction see everything
     # the check has teeth: folds by row instead of by essay let the inner models see the held-out rows' essays
-    assert not np.allclose(_stack(groups=np.arange(40)).second_.table_[:, :2], 0.5)
+    assert not np.allclose(_stack(groups=np.arange(40)).second_.table_[:, :4], 0.5)
 
 
 def test_stacking_needs_groups() -> None:
     X = pd.DataFrame({"essay": [0, 1], "length": [1.0, 2.0]})
     with pytest.raises(ValueError, match="needs groups"):
-        StackedClassifier(EssayMemory(), Recorder()).fit(X, ["cause", "other"])
+        StackedClassifier(FunctionTransformer(), [EssayMemory()], Recorder()).fit(X, ["cause", "other"])
     with pytest.raises(ValueError, match="at least 2 groups"):
-        StackedClassifier(EssayMemory(), Recorder()).fit(X, ["cause", "other"], groups=[0, 0])
+        StackedClassifier(FunctionTransformer(), [EssayMemory()], Recorder()).fit(X, ["cause", "other"], groups=[0, 0])
