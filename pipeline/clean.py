@@ -434,12 +434,19 @@ def _starts_sentence(text: str, start: int) -> bool:
     """Whether position ``start`` begins a sentence (after . ! ? that is not an abbreviation, or a block start).
 
     Quotes and brackets around the break do not count: ``fortnight." It``, ``money. "Contributions``; but
-    the stop must be followed by something (``.com`` and ``3.5`` start nothing).
+    the stop must be followed by something (``.com`` and ``3.5`` start nothing). A short label opening
+    a block (``Finding 2: the``) ends like a sentence.
     """
     before = text[max(0, start - 12):start].rstrip(" \"“”‘’'()[]")
     if not before or before.endswith("\n"):
         return True
+    if before[-1] == ":":
+        return _LABEL.search(text, max(0, start - 40), start) is not None
     return before[-1] in ".!?" and text[start - 1] != before[-1] and not _ABBREVIATION.search(before)
+
+
+# A short label opening a block, such as ``Finding 2:`` or ``Recommendation:``: what follows starts a sentence.
+_LABEL = re.compile(r"(?:^|\n)[A-Z][\w’'-]*(?: [\w’'-]+){0,2}: +$")
 
 
 def restore_capitals(text: str, lost: frozenset[str] | None = None) -> list[Change]:

@@ -210,6 +210,7 @@ def test_restore_capitals_leaves_acronyms_and_words(text: str) -> None:
         ("Senator Brien Mcmahon of Connecticut", "Senator Brien McMahon of Connecticut"),
         ("iN JUNE 2013 THE PAPERS began", "In June 2013 the papers began"),  # a month by a date in a small-caps lead-in
         ("ON THE CHiPS and the boards.", "On the chips and the boards."),  # a lead-in run stays small caps
+        ("Some text.\n\nFinding 2: the cost of", "Some text.\n\nFinding 2: The cost of"),  # after a short label
     ],
 )
 def test_restore_capitals_acronyms_names_and_dates(text_in: str, text_out: str) -> None:
@@ -218,7 +219,8 @@ def test_restore_capitals_acronyms_names_and_dates(text_in: str, text_out: str) 
 
 @pytest.mark.parametrize(
     "text",
-    ["from .com to .org and .net", "worth 3.5 per cent", "As the Mcs and a Mckinley"],
+    ["from .com to .org and .net", "worth 3.5 per cent", "As the Mcs and a Mckinley",
+     "The results of all three rounds: the cost rose."],
 )
 def test_restore_capitals_leaves_domains_and_mc_alone(text: str) -> None:
     assert restore_capitals(text, frozenset("cdijmotn")) == []
