@@ -769,8 +769,8 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
             view[m.start():m.end()] = word.upper()
         elif _proper_only(word) or _month_by_date(text, m) or _country_by_odds(word) or _foreign_name(word):
             capitalise(m.start())
-        elif _before_numeral(text, m):
-            capitalise(m.start())  # ``title IX``, ``article VI``
+        elif _before_numeral(text, m) or _case_party(text, m):
+            capitalise(m.start())  # ``title IX``, ``article VI``; ``brown v. Board``
         elif _name_by_odds(word, margin=1.5 if _set_off(text, m) else 0.0):
             capitalise(m.start())  # ``Britain, meanwhile, waited``: a word set off by commas needs better odds
     current = "".join(view)
@@ -818,6 +818,13 @@ def _before_numeral(text: str, m: re.Match[str]) -> bool:
         numeral is not None and _ROMAN.fullmatch(numeral.group(1)) is not None
         and word not in _NAME_FUNCTION and _title_odds(word) > -4.0 and _zipf(word) < 6.0
     )
+
+
+def _case_party(text: str, m: re.Match[str]) -> bool:
+    """A party named in a court case, beside ``v.`` and a capitalised party: ``brown v. Board``, ``Roe v. wade``."""
+    after = re.match(r" v\. [A-Z]", text[m.end():m.end() + 5])
+    before = re.search(r"[A-Z][\w’'-]* v\. $", text[max(0, m.start() - 40):m.start()])
+    return after is not None or before is not None
 
 
 def _verb_form(word: str) -> bool:

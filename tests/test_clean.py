@@ -256,6 +256,8 @@ LOST = frozenset("uedrhop")
         ),
         ("the europeans agreed", "the Europeans agreed"),
         ("Saint-domingue rose", "Saint-Domingue rose"),
+        ("as hammer v. Dagenhart held", "as Hammer v. Dagenhart held"),  # parties to a court case
+        ("the ruling in Smith v. hall", "the ruling in Smith v. Hall"),
     ],
 )
 def test_restore_names(text_in: str, text_out: str) -> None:
@@ -275,6 +277,7 @@ def test_restore_names(text_in: str, text_out: str) -> None:
         "i.e. the point (i) and (ii)",
         "an unusual hypothesis held",
         "the mail@orion example",
+        "a deep v. shape and the red v. the green",
     ],
 )
 def test_restore_names_leaves_alone(text: str) -> None:
