@@ -435,7 +435,7 @@ def _starts_sentence(text: str, start: int) -> bool:
 
     Quotes and brackets around the break do not count: ``fortnight." It``, ``money. "Contributions``; but
     the stop must be followed by something (``.com`` and ``3.5`` start nothing). A short label opening
-    a block (``Finding 2: the``) ends like a sentence.
+    a block or a sentence (``Finding 2: the``) ends like a sentence.
     """
     before = text[max(0, start - 12):start].rstrip(" \"“”‘’'()[]")
     if not before or before.endswith("\n"):
@@ -445,8 +445,9 @@ def _starts_sentence(text: str, start: int) -> bool:
     return before[-1] in ".!?" and text[start - 1] != before[-1] and not _ABBREVIATION.search(before)
 
 
-# A short label opening a block, such as ``Finding 2:`` or ``Recommendation:``: what follows starts a sentence.
-_LABEL = re.compile(r"(?:^|\n)[A-Z][\w’'-]*(?: [\w’'-]+){0,2}: +$")
+# A short label opening a block or a sentence, such as ``Finding 2:`` or ``Recommendation:``: what follows starts
+# a sentence.
+_LABEL = re.compile(r"(?:^|\n|[.!?] )[A-Z][\w’'-]*(?: [\w’'-]+){0,2}: +$")
 
 
 def restore_capitals(text: str, lost: frozenset[str] | None = None) -> list[Change]:
@@ -562,6 +563,11 @@ def _small_caps_word(text: str, m: re.Match[str], first: bool) -> str:
     return lower
 
 
+# What may stand between two words of a lead-in: a comma or colon, a number (``FINDING 3: THE``), a hyphen
+# or an apostrophe.
+_LEAD_IN_GAP = re.compile(r"(?: \d+)?[,;:]? (?:\d+ )?|-|['’]")
+
+
 def _all_caps_lead_ins(text: str, tokens: list[re.Match[str]], lost: frozenset[str] = frozenset()) -> dict[int, str]:
     """Find paragraph lead-ins set in small caps (``THE HOLdOuTS LOOK``) and give their normal case.
 
@@ -590,7 +596,7 @@ def _all_caps_lead_ins(text: str, tokens: list[re.Match[str]], lost: frozenset[s
         run: list[re.Match[str]] = []
         for t in tokens[k:]:
             gap = text[run[-1].end():t.start()] if run else ""
-            if not small_cap(t.group().rstrip(".")) or run and not re.fullmatch(r"[,;:]? (?:\d+ )?|-|['’]", gap):
+            if not small_cap(t.group().rstrip(".")) or run and not _LEAD_IN_GAP.fullmatch(gap):
                 break
             run.append(t)
         caps = [t.group() for t in run if len(t.group()) > 1 and any(c.isupper() for c in t.group()[1:])]
@@ -603,7 +609,7 @@ def _all_caps_lead_ins(text: str, tokens: list[re.Match[str]], lost: frozenset[s
             if i and len(word) <= 5 and not _lowercase_word(lower) and not _proper_only(lower) and lower != "a":
                 out[t.start()] = word.upper()
                 continue
-            out[t.start()] = _small_caps_word(text, t, i == 0)
+            out[t.start()] = _small_caps_word(text, t, i == 0 or _starts_sentence(text, t.start()))
     return out
 
 

@@ -211,6 +211,7 @@ def test_restore_capitals_leaves_acronyms_and_words(text: str) -> None:
         ("iN JUNE 2013 THE PAPERS began", "In June 2013 the papers began"),  # a month by a date in a small-caps lead-in
         ("ON THE CHiPS and the boards.", "On the chips and the boards."),  # a lead-in run stays small caps
         ("Some text.\n\nFinding 2: the cost of", "Some text.\n\nFinding 2: The cost of"),  # after a short label
+        ("Some text.\n\nFiNDiNG 3: tHE HUMAN cost", "Some text.\n\nFinding 3: The human cost"),  # ... in small caps
     ],
 )
 def test_restore_capitals_acronyms_names_and_dates(text_in: str, text_out: str) -> None:
