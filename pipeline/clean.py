@@ -184,8 +184,12 @@ def _proper_only(word: str) -> bool:
     return word in proper or any(word.endswith(s) and word[: -len(s)] in proper for s in ("s", "es"))
 
 
-def _join_hyphenated(left: str, right: str) -> bool:
+def _join_hyphenated(left: str, right: str, words: Counter[str] | None = None) -> bool:
     """Whether ``left-`` at a line end and ``right`` on the next line are one word split by hyphenation.
+
+    The document's own spelling elsewhere decides first (``words``, its
+    lowercase words and hyphenated compounds): ``hard-`` / ``liners`` is closed
+    up where the text writes ``hardliners``, and kept where it writes ``hard-liners``.
 
     A compound keeps its hyphen when the dictionary lists it hyphenated, or
     when both halves are words and the closed-up form is not a common word
@@ -197,6 +201,8 @@ def _join_hyphenated(left: str, right: str) -> bool:
     if not right[:1].islower():
         return False
     joined, hyphenated = (left + right).lower(), f"{left}-{right}".lower()
+    if words is not None and words[joined] != words[hyphenated]:
+        return words[joined] > words[hyphenated]
     lower, _ = _lexicon()
     if hyphenated in lower and joined not in lower:
         return False
@@ -219,12 +225,14 @@ def _is_word(word: str) -> bool:
     return (len(word) > 1 or word in "ai") and _zipf(word) >= 3.0 and _lowercase_word(word)
 
 
-def _join_split_word(left: str, right: str) -> bool:
+def _join_split_word(left: str, right: str, words: Counter[str] | None = None) -> bool:
     """Whether a stray break split one word (``space p`` / ``rogram``).
 
     The joined word must be common, and a half no word, or the joined word
     ten times as frequent as the two words side by side (``nu`` / ``clear``,
-    but ``a`` / ``way`` and ``per`` / ``cent`` stay apart).
+    but ``a`` / ``way`` and ``per`` / ``cent`` stay apart), or more frequent
+    and written whole elsewhere in the document (``words``, its lowercase word
+    counts): ``con`` / ``trolling`` where the text says ``controlling``.
     """
     if not (left.isalpha() and right.isalpha() and right[:1].islower()):
         return False
@@ -234,7 +242,8 @@ def _join_split_word(left: str, right: str) -> bool:
         return False
     if not (_is_word(left.lower()) and _is_word(right.lower())):
         return True
-    return _zipf(joined) > _zipf(f"{left} {right}".lower()) + 1.0
+    apart = _zipf(f"{left} {right}".lower())
+    return _zipf(joined) > apart + 1.0 or words is not None and words[joined] > 0 and _zipf(joined) > apart
 
 
 def _is_heading(line: str, following: str | None, max_len: float = 70, lost: frozenset[str] = frozenset()) -> bool:
@@ -289,6 +298,7 @@ def join_lines(text: str, lost: frozenset[str] | None = None) -> list[Change]:
     lengths = sorted(len(lines[i].strip()) for i in content)
     median = lengths[len(lengths) // 2] if lengths else 0
     heading_len = min(70.0, max(30.0, 0.65 * median)) if lengths else 0.0
+    words = Counter(w.lower() for w in re.findall(rf"{_WORD}(?:-{_WORD})*", text))
     for k, (i, j) in enumerate(pairwise(content)):
         prev, nxt = lines[i], lines[j]
         gap_start = starts[i] + len(prev.rstrip())
@@ -307,7 +317,7 @@ def join_lines(text: str, lost: frozenset[str] | None = None) -> list[Change]:
         if heading or next_heading or (j > i + 1 or nxt[:1].isspace()) and not runs_on:
             changes.append((gap_start, gap_end, "\n\n"))
             continue
-        changes.append(_line_join(text, prev.rstrip(), gap_start, gap_end, nxt.lstrip()))
+        changes.append(_line_join(text, prev.rstrip(), gap_start, gap_end, nxt.lstrip(), words))
     if content:
         last = content[-1]
         end = starts[last] + len(lines[last].rstrip())
@@ -317,26 +327,33 @@ def join_lines(text: str, lost: frozenset[str] | None = None) -> list[Change]:
 
 
 def _capitalisable(line: str, lost: frozenset[str]) -> bool:
-    """Whether ``line`` opens with a lowercase word whose capital is lost, which case repair capitalises as a start."""
+    """Whether ``line`` opens with a word whose capital is lost, which case repair capitalises as a start.
+
+    The word is lowercase (``the``), or in small caps with its lost letters lowercase
+    (``tHE PROBLEM WAS``): small caps open paragraphs, so no sentence runs on into them.
+    """
     m = _TOKEN.match(line.lstrip())
-    return m is not None and m.group()[0] in lost and not any(c.isupper() for c in m.group())
+    if m is None or m.group()[0] not in lost:
+        return False
+    word = m.group().rstrip(".")
+    return word.islower() or len(word) > 1 and all(c.isupper() or c in lost for c in word[1:])
 
 
-def _line_join(text: str, prev: str, gap_start: int, gap_end: int, nxt: str) -> Change:
+def _line_join(text: str, prev: str, gap_start: int, gap_end: int, nxt: str, words: Counter[str]) -> Change:
     """The change that joins one line to the next inside a paragraph."""
     if prev.endswith("-") and prev[-2:-1].isalnum() and nxt[:1].isalnum() and (prev[-2].isdigit() or nxt[0].isdigit()):
         return (gap_start, gap_end, "")  # a hyphen beside a number is kept: ``1920-`` / ``21``, ``mid-`` / ``1870s``
     left, right = _LAST_WORD.search(prev), _FIRST_WORD.match(nxt)
     if left and right:
         word, hyphen = left.group(1), left.group(2)
-        if hyphen and _join_hyphenated(word, right.group(1)):
+        if hyphen and _join_hyphenated(word, right.group(1), words):
             return (gap_start - 1, gap_end, "")
         if hyphen:
             return (gap_start, gap_end, "")
         whole = left.start(1) == 0 or prev[left.start(1) - 1] == " "
         if whole and (left.end(1) < len(prev) or len(word) <= 3):
             # the line ended after a short fragment: ``space p`` / ``rogram`` (not the ``s`` of ``1920s``)
-            if _join_split_word(word, right.group(1)):
+            if _join_split_word(word, right.group(1), words):
                 return (gap_start - (len(prev) - left.end(1)), gap_end, "")
     return (gap_start, gap_end, " ")
 
@@ -396,7 +413,8 @@ def lost_capitals(text: str) -> frozenset[str]:
         uppers = sum(c.isupper() for c in letters)
         if uppers and any(c.islower() for c in letters):
             dotted = re.fullmatch(r"(?:[A-Za-z]\.){2,}[A-Za-z]?", token)
-            if dotted or (uppers >= 2 and len(letters) <= 6) or (uppers >= 2 and any(c.isupper() for c in letters[1:])):
+            inner = uppers >= 2 and (len(letters) <= 6 or any(c.isupper() for c in letters[1:]))
+            if dotted or inner or _numeral_after_name(text, m):
                 evidence.update(set(c for c in letters if c.islower()))
                 kinds.add(core)
         elif token[0].islower() and _starts_sentence(text, m.start()):
@@ -457,8 +475,9 @@ def restore_capitals(text: str, lost: frozenset[str] | None = None) -> list[Chan
     """
     lost = lost_capitals(text) if lost is None else lost
     tokens = list(_TOKEN.finditer(text))
-    small_caps = _small_caps_spans(text, tokens, lost) if lost else {}
-    small_caps.update(_all_caps_lead_ins(text, tokens, lost))
+    names = _names_in_text(text, tokens, lost)
+    small_caps = _small_caps_spans(text, tokens, lost, names) if lost else {}
+    small_caps.update(_all_caps_lead_ins(text, tokens, lost, names))
     changes: list[Change] = []
     for m in tokens:
         token = m.group()
@@ -531,15 +550,33 @@ def _restore_numeral_or_short_acronym(text: str, m: re.Match[str], lost: frozens
         return None
     if core.isupper():
         return None
-    before = text[max(0, m.start() - 30):m.start()].split()
-    after_name = bool(before) and before[-1][:1].isupper() and before[-1].isalpha()
-    if _ROMAN.fullmatch(core) and after_name and (core[0].isupper() or core[0] in lost):
+    if _ROMAN.fullmatch(core) and _after_name(text, m.start()) and (core[0].isupper() or core[0] in lost):
         return core.upper()
     lower = core.lower()
     upper_odds = _case_odds()[1].get(lower, float("-inf"))
     if core[0].isupper() and core not in _ABBREVIATIONS and len(core) <= 6:
         return core.upper() if upper_odds > max(_title_odds(lower), -2.0) else None
     return None
+
+
+def _after_name(text: str, start: int) -> bool:
+    """Whether the word before position ``start`` is capitalised (``Title`` before ``ix``)."""
+    before = text[max(0, start - 30):start].split()
+    return bool(before) and before[-1][:1].isupper() and before[-1].isalpha()
+
+
+def _numeral_after_name(text: str, m: re.Match[str]) -> bool:
+    """A Roman numeral after a name with its later capitals lost (``Title Ix``, ``Article Vi``).
+
+    English writes the token in capitals more often than capitalised, so its
+    lowercase letters are lost capitals (``Ix`` is evidence that the font lost ``X``).
+    """
+    core = m.group().rstrip(".")
+    lower = core.lower()
+    return (
+        len(core) >= 2 and core[0].isupper() and core[1:].islower() and _ROMAN.fullmatch(core) is not None
+        and _after_name(text, m.start()) and _case_odds()[1].get(lower, float("-inf")) > _title_odds(lower)
+    )
 
 
 _ABBREVIATIONS = (
@@ -555,10 +592,34 @@ def _restore_sentence_start(text: str, m: re.Match[str], lost: frozenset[str]) -
     return token[0].upper() + token[1:]
 
 
-def _small_caps_word(text: str, m: re.Match[str], first: bool) -> str:
-    """The normal case of a word set in small caps: lowercase, with a capital for names, dates and sentence starts."""
+def _names_in_text(text: str, tokens: list[re.Match[str]], lost: frozenset[str]) -> frozenset[str]:
+    """Lowercase forms of the words the document itself writes capitalised inside sentences more often than not.
+
+    Small caps hide a word's case, but the document's other mentions of it show
+    it: ``THE LIMITED TEST BAN`` opens a paragraph of an essay that elsewhere
+    writes ``the Limited Test Ban Treaty``. A word must be capitalised twice, and
+    a word whose other letters are all lost capitals is no evidence (``Us`` is ``US``).
+    """
+    capitalised: Counter[str] = Counter()
+    lowercase: Counter[str] = Counter()
+    for m in tokens:
+        word = m.group().rstrip(".")
+        if word.islower():
+            lowercase[word] += 1
+        elif word[:1].isupper() and word[1:].islower() and not set(word[1:]) <= lost:
+            if not _starts_sentence(text, m.start()):
+                capitalised[word.lower()] += 1
+    return frozenset(w for w, n in capitalised.items() if n >= 2 and n > lowercase[w])
+
+
+def _small_caps_word(text: str, m: re.Match[str], first: bool, names: frozenset[str] = frozenset()) -> str:
+    """The normal case of a word set in small caps: lowercase, but capitalised for names, dates, starts and ``I``.
+
+    ``names`` are the words the document writes capitalised elsewhere (:func:`_names_in_text`).
+    """
     lower = m.group().lower()
-    if first or _proper_only(lower.rstrip(".")) or _month_by_date(text, m):
+    word = lower.rstrip(".")
+    if first or word == "i" or word in names or _proper_only(word) or _month_by_date(text, m):
         return lower[:1].upper() + lower[1:]
     return lower
 
@@ -568,7 +629,9 @@ def _small_caps_word(text: str, m: re.Match[str], first: bool) -> str:
 _LEAD_IN_GAP = re.compile(r"(?: \d+)?[,;:]? (?:\d+ )?|-|['’]")
 
 
-def _all_caps_lead_ins(text: str, tokens: list[re.Match[str]], lost: frozenset[str] = frozenset()) -> dict[int, str]:
+def _all_caps_lead_ins(
+    text: str, tokens: list[re.Match[str]], lost: frozenset[str] = frozenset(), names: frozenset[str] = frozenset()
+) -> dict[int, str]:
     """Find paragraph lead-ins set in small caps (``THE HOLdOuTS LOOK``) and give their normal case.
 
     Small caps come out as capitals, lost letters as lowercase. A lead-in is a
@@ -609,11 +672,13 @@ def _all_caps_lead_ins(text: str, tokens: list[re.Match[str]], lost: frozenset[s
             if i and len(word) <= 5 and not _lowercase_word(lower) and not _proper_only(lower) and lower != "a":
                 out[t.start()] = word.upper()
                 continue
-            out[t.start()] = _small_caps_word(text, t, i == 0 or _starts_sentence(text, t.start()))
+            out[t.start()] = _small_caps_word(text, t, i == 0 or _starts_sentence(text, t.start()), names)
     return out
 
 
-def _small_caps_spans(text: str, tokens: list[re.Match[str]], lost: frozenset[str]) -> dict[int, str]:
+def _small_caps_spans(
+    text: str, tokens: list[re.Match[str]], lost: frozenset[str], names: frozenset[str] = frozenset()
+) -> dict[int, str]:
     """Find runs of small-caps words (``uNderSTANd The CAuSeS``) and give their normal case."""
 
     def small_capsish(token: str) -> bool:
@@ -642,7 +707,8 @@ def _small_caps_spans(text: str, tokens: list[re.Match[str]], lost: frozenset[st
         ):
             for t in run:
                 if inner_caps(t.group()) or t is not run[0]:
-                    out[t.start()] = _small_caps_word(text, t, t is run[0] and _starts_sentence(text, t.start()))
+                    first = t is run[0] and _starts_sentence(text, t.start())
+                    out[t.start()] = _small_caps_word(text, t, first, names)
         i = max(j, i + 1)
     return out
 
@@ -748,9 +814,15 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
     ``experiment Logistics``), or the word sits between capitalised words of
     one name (``Nations office of outer Space``), or a capitalised word stands
     next to it (or before ``of``) and English capitalises the word often enough
-    (``Federal reserve``, ``House of commons``); a list of names holds it
-    (``Germany, russia, Argentina``). ``i`` standing alone becomes ``I``.
-    Function words of names (``of``, ``on``) stay lowercase.
+    (``Federal reserve``, ``House of commons``; after a proper adjective only
+    what English often capitalises: ``Soviet network`` stays); a list of names
+    holds it (``Germany, russia, Argentina``); a title-cased compound holds it
+    (``Four-power``); the document names it elsewhere (``church committee``
+    after ``Frank Church``, ``brown`` after ``Brown v. Board``); a compass point
+    names a region (``the south``, not ``went north``); a number after a slash
+    makes it a model name (``system/360``). A lone letter that is an
+    initial or one of a series (``j. Scott``, ``A, b and C``) and ``i`` standing
+    alone become capitals. Function words of names (``of``, ``on``) stay lowercase.
 
     ``lost`` is the set of lost letters; by default it is inferred from ``text``
     (run this after :func:`restore_capitals`, with the letters inferred before it).
@@ -771,12 +843,19 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
             capitalise(m.start())
         elif text[m.start() - 1:m.start()] in ("@", "/", ".") or text[m.end():m.end() + 1] == "@":
             continue  # ``mail@orion.org``: parts of addresses
+        elif re.match(r"/\d", text[m.end():m.end() + 2]):
+            capitalise(m.start())  # a model name: ``system/360`` is ``System/360``
+        elif _capital_letter(text, m):
+            capitalise(m.start())  # ``p. W. Botha``, ``Emmett j. Scott``, ``A, b and C``
         elif _lost_acronym(word, lost):
             view[m.start():m.end()] = word.upper()
         elif _proper_only(word) or _month_by_date(text, m) or _country_by_odds(word) or _foreign_name(word):
             capitalise(m.start())
         elif _before_numeral(text, m) or _case_party(text, m):
             capitalise(m.start())  # ``title IX``, ``article VI``; ``brown v. Board``
+        elif word in _COMPASS:
+            if _region(text, m):
+                capitalise(m.start())  # ``the South``, but ``go north``, ``north of the equator``
         elif _name_by_odds(word, margin=1.5 if _set_off(text, m) else 0.0):
             capitalise(m.start())  # ``Britain, meanwhile, waited``: a word set off by commas needs better odds
     current = "".join(view)
@@ -789,10 +868,17 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
             break
         for start in starts:
             capitalise(start)
+    for start in _title_compound_parts("".join(view), lost):
+        capitalise(start)
+    for start in _named_heads("".join(view), lost):
+        capitalise(start)
     for start in _known_name_words("".join(view), lost):
         capitalise(start)
     for start in _short_names("".join(view), lost):
         capitalise(start)
+    for m in re.finditer(r"\bMc([a-z])", "".join(view)):
+        if text[m.start()] == "m" and m.group(1) in lost:
+            capitalise(m.start(1))  # ``mcmahon`` restored as a name is ``McMahon`` (:func:`_restore_mc`)
     return [(i, i + 1, c) for i, (c, old) in enumerate(zip(view, text, strict=True)) if c != old]
 
 
@@ -817,9 +903,14 @@ def _unknown_word(word: str) -> bool:
 
 
 def _before_numeral(text: str, m: re.Match[str]) -> bool:
-    """A noun before a Roman numeral in capitals that it names (``title IX``, ``phase II``), not ``in II``."""
-    numeral = re.match(r" ([IVXLC]{2,})\b", text[m.end():m.end() + 12])
+    """A noun before a numeral that it names: a Roman numeral in capitals (``title IX``, ``phase II``; not ``in II``),
+    or a number after a head noun of legal names (``resolution 242``, ``protocol 1``) without an article.
+    """
+    after = text[m.end():m.end() + 12]
+    numeral = re.match(r" ([IVXLC]{2,})\b", after)
     word = m.group()
+    if re.match(r" \d+\b", after) and word in _name_heads("LAW"):
+        return text[max(0, m.start() - 4):m.start()].lower() != "the "  # not ``the treaty 80 to 19``
     return (
         numeral is not None and _ROMAN.fullmatch(numeral.group(1)) is not None
         and word not in _NAME_FUNCTION and _title_odds(word) > -4.0 and _zipf(word) < 6.0
@@ -862,16 +953,81 @@ def _foreign_name(word: str) -> bool:
     return True
 
 
+_COMPOUND = re.compile(rf"(?<![\w-]){_WORD}(?:-{_WORD})+(?![\w-])")
+
+
+def _title_compound_parts(text: str, lost: frozenset[str]) -> list[int]:
+    """Starts of lowercase parts of a hyphenated compound that another part shows to be title-cased.
+
+    A common word capitalised inside a sentence is capitalised as part of a name
+    (``the Four-power Treaty``, ``secretary-General Kofi Annan``), so the other
+    parts of its compound are too. A capitalised name or proper adjective says
+    nothing (``anti-American``, ``Soviet-backed``); nor does a sentence start.
+    """
+    out: list[int] = []
+    for m in _COMPOUND.finditer(text):
+        if _starts_sentence(text, m.start()):
+            continue
+        parts = [(m.start() + p.start(), p.group()) for p in re.finditer(_WORD, m.group())]
+        if not any(_title_common(word) for _, word in parts):
+            continue
+        out += [
+            start for start, word in parts
+            if word.islower() and word[0] in lost and word not in _NAME_FUNCTION and not _verb_form(word)
+            and not word.endswith("ing")
+        ]
+    return out
+
+
+def _title_common(word: str) -> bool:
+    """A capitalised common word (``Power``, ``General``): not a name or proper adjective on its own."""
+    lower = word.lower()
+    return (
+        word[:1].isupper() and word[1:].islower() and _zipf(lower) >= 3.0 and _lowercase_word(lower)
+        and not _name_by_itself(lower) and not _proper_adjective(lower) and _title_odds(lower) < 0.5
+    )
+
+
+def _named_heads(text: str, lost: frozenset[str]) -> list[int]:
+    """Starts of ``church committee`` where the document names ``Frank Church``: a name before a name's head noun.
+
+    A word with a lost capital that the text (as restored so far) capitalises
+    inside a sentence after another capitalised word is a name; where it stands
+    before a head noun of names (``committee``, ``act``), the two words are one name.
+    """
+    chunks = _chunks(text)
+    heads = _name_heads("ORG", "FAC", "LAW", "LOC")
+    names = {
+        c.core.lower() for prev, c in pairwise(chunks)
+        if _capitalised(c) and c.core[1:].islower() and _capitalised(prev) and prev.core == prev.text
+        and not _starts_sentence(text, prev.core_start) and c.core[0].lower() in lost
+        and c.core.lower() not in _NAME_FUNCTION
+    }
+    out: list[int] = []
+    for c, nxt in pairwise(chunks):
+        if c.core in names and c.core == c.text and nxt.core.islower() and nxt.core in heads:
+            out.append(c.core_start)
+            if nxt.core[0] in lost:
+                out.append(nxt.core_start)
+    return out
+
+
 def _known_name_words(text: str, lost: frozenset[str]) -> list[int]:
     """Starts of lowercase words that the document capitalises elsewhere as a name English does not know.
 
     ``Robert Triffin`` (restored by the words around it) makes a later ``triffin`` a name too.
+    So does the first party of a court case, by which the case is cited after
+    its first mention: ``Brown v. Board`` makes ``after brown`` ``after Brown``.
     """
     chunks = _chunks(text)
     names = {
         c.core.lower() for c in chunks
         if c.core[:1].isupper() and c.core[1:].islower() and not _starts_sentence(text, c.core_start)
         and _unknown_word(c.core.lower())
+    }
+    names |= {  # not the head of a longer name: ``Grove City College v. Bell``
+        c.core.lower() for c, v in pairwise(chunks)
+        if v.text == "v." and _capitalised(c) and c.core.isalpha() and not _name_head(c.core.lower())
     }
     return [c.core_start for c in chunks if c.core in names and c.core[0] in lost]
 
@@ -910,6 +1066,23 @@ def _name_by_odds(word: str, margin: float = 0.0) -> bool:
     return _title_odds(word) > margin + (0.5 if _lowercase_word(word) else -1.0)
 
 
+_COMPASS = frozenset("north south east west".split())
+
+
+def _region(text: str, m: re.Match[str]) -> bool:
+    """Whether a compass point names a region (``the South``), which English capitalises, not a direction.
+
+    A region is a noun after ``the``; a direction follows a verb (``went north``, ``miles to
+    the south``) or takes ``of`` (``the north of England``, ``north of the equator``).
+    """
+    after = re.match(r"[ ]?([^\W\d_]*)", text[m.end():m.end() + 20])
+    following = after.group(1) if after else ""
+    before = text[max(0, m.start() - 8):m.start()].lower()
+    return before.endswith("the ") and not before.endswith(" to the ") and following != "of" and (
+        not following or not _lowercase_word(following.lower()) or _verb_form(following.lower())
+    )
+
+
 def _set_off(text: str, m: re.Match[str]) -> bool:
     """Whether the word matched by ``m`` stands between commas (``, meanwhile,``), as sentence adverbs do."""
     return text[m.end():m.end() + 1] == "," and text[max(0, m.start() - 2):m.start()] == ", "
@@ -937,6 +1110,19 @@ def _month_by_date(text: str, m: re.Match[str]) -> bool:
     return re.fullmatch(r" \d", after) is not None or re.fullmatch(r"\d ", before) is not None
 
 
+def _capital_letter(text: str, m: re.Match[str]) -> bool:
+    """A lone letter that stands for a capital: an initial (``j. Scott``) or one of a series (``A, b and C``).
+
+    An initial has a full stop and a capitalised name or initial after it; not
+    ``v.`` (versus), nor a letter before a number (``p. 12``, ``c. 1850``).
+    """
+    if len(m.group()) != 1 or m.group() in "aiv" or text[m.start() - 1:m.start()] not in ("", " ", "\n", "(", "“", '"'):
+        return False  # not the ``s`` of ``1990s.`` or ``Germany's.``
+    after = text[m.end():m.end() + 6]
+    series = re.search(r"\b[A-Z](?:,| and| or) $", text[max(0, m.start() - 6):m.start()])
+    return re.match(r"\. [A-Z](?:\.|[a-z])", after) is not None or series is not None
+
+
 def _pronoun_i(text: str, start: int) -> bool:
     """A lone ``i`` that is the pronoun (not ``i.e.``, not a numbering ``(i)``)."""
     before, after = text[start - 1:start], text[start + 1:start + 3]
@@ -946,13 +1132,14 @@ def _pronoun_i(text: str, start: int) -> bool:
 
 
 def _acronym_definitions(text: str, lost: frozenset[str]) -> list[int]:
-    """Starts of lowercase words of a name that the bracketed acronym after it spells (``european Space Agency (ESA)``).
+    """Starts of lowercase words of a name that the acronym after it spells (``european Space Agency (ESA)``).
 
-    At least one other word of the name must already be capitalised: ``gross
-    domestic product (GDP)`` is ordinary lowercase prose.
+    The acronym stands in brackets or after ``, or`` (``Corporation for assigned
+    names and numbers, or ICANN,``). At least one other word of the name must
+    already be capitalised: ``gross domestic product (GDP)`` is ordinary lowercase prose.
     """
     out: list[int] = []
-    for m in re.finditer(r"\(([A-Z][A-Za-z&]*[A-Z])s?\)", text):
+    for m in re.finditer(r"(?:\(|, or )([A-Z][A-Za-z&]*[A-Z])s?(?:\)|[,.;:])", text):
         letters = [c for c in m.group(1) if c.isupper()]
         words = [w for w in re.finditer(r"[^\W\d_]+", text[max(0, m.start() - 200):m.start()])]
         offset = max(0, m.start() - 200)
@@ -994,6 +1181,51 @@ def _place_phrase_words(text: str, lost: frozenset[str]) -> list[int]:
     return out
 
 
+def _inside_name(chunks: list[_Chunk], k: int) -> bool:
+    """Whether chunk ``k`` (after a capitalised word) stands before a capitalised common word of the same name.
+
+    Up to two linking words may come between (``Nations office of outer Space``,
+    ``understanding on Cooperation``). The word after them must be a common word
+    that only a name capitalises: a name on its own or a month (``devaluation of
+    January``, ``invasion of Afghanistan``) says nothing about the word before it.
+    """
+    j = k + 1
+    while j < len(chunks) and j <= k + 2 and chunks[j].core in _LINKING and chunks[j].core == chunks[j].text:
+        j += 1
+    if not (chunks[k].open_right and j < len(chunks) and j - k <= 2 and chunks[j].open_left):
+        return False
+    following = chunks[j].core.lower()
+    return (
+        _capitalised(chunks[j]) and _zipf(following) >= 3.0 and not _name_by_itself(following)
+        and following not in _MONTHS
+    )
+
+
+def _proper_adjective(word: str) -> bool:
+    """Whether a lowercase word is an adjective English usually capitalises (``soviet``, ``german``, ``swiss``).
+
+    After a proper adjective a common noun stays lowercase (``Soviet network``,
+    ``Swiss neutrality``) unless English capitalises it more often than not or
+    it heads names (``Soviet Union``): WordNet's adjectives (spaCy's lemma index)
+    with capitalisation odds above even, except participles (``United Nations``).
+    """
+    return word in _adjectives() and _title_odds(word) > 0.5 and not word.endswith("ed")
+
+
+def _adjective_before(chunks: list[_Chunk], k: int) -> bool:
+    """Whether a proper adjective stands before chunk ``k`` on its own, not inside a name (``Senator Frank church``)."""
+    if k < 1 or not _proper_adjective(chunks[k - 1].core.lower()):
+        return False
+    before = chunks[k - 2] if k >= 2 else None
+    return before is None or not _capitalised(before) or before.core.lower() in _NAME_FUNCTION
+
+
+@lru_cache(maxsize=1)
+def _adjectives() -> frozenset[str]:
+    """English adjectives, lowercase (WordNet's, from spaCy's lemma index)."""
+    return frozenset(_spacy_lookup("en_lemma_index")["adj"])
+
+
 def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
     """Starts of lowercase words that the capitalised words around them show to be part of a name."""
     chunks = _chunks(text)
@@ -1017,10 +1249,11 @@ def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
         )
         if joined_left and prev.core in ("of", "for") and k >= 2 and chunks[k - 2].core == chunks[k - 2].text:
             name = chunks[k - 2]
-            if _capitalised(name) and not _starts_sentence(text, name.core_start) and _title_odds(word) > -1.5:
+            if _capitalised(name) and not _starts_sentence(text, name.core_start) and _title_odds(word) > -2.5:
                 out.append(chunk.core_start)  # ``House of commons``, ``Bank of england``
                 continue
         between = joined_right and joined_left and _capitalised(nxt) and _capitalised(prev)
+        between = between and not _adjective_before(chunks, k)  # not ``British physicist Alan``
         if joined_right and _capitalised(nxt) and word not in _irregular_verb_forms():  # ``exposed Section`` can
             following = nxt.core.lower()
             if _title_odds(word) > (-3.0 if between and not _starts_sentence(text, prev.core_start) else -1.5):
@@ -1028,6 +1261,7 @@ def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
                 continue
             if (
                 not _name_by_itself(following) and _lowercase_word(following) and nxt.core[1:].islower()
+                and not _proper_adjective(following)  # ``best Soviet designs``: the name starts at the adjective
                 and (
                     between and (not word.endswith("ed") or _title_odds(prev.core.lower()) < 0.0)  # not ``Ford issued``
                     or not word.endswith("ed") and (_title_odds(word) > -3.8 or _unknown_word(word))
@@ -1042,24 +1276,26 @@ def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
                 continue
             if _verb_form(word):
                 continue  # a verb between two names: ``Germany invaded Belgium``, ``Ford issued Executive Order``
-            j = k + 1
-            while j < len(chunks) and j <= k + 2 and chunks[j].core in _LINKING and chunks[j].core == chunks[j].text:
-                j += 1
-            if chunk.open_right and j < len(chunks) and j - k <= 2 and chunks[j].open_left and _capitalised(chunks[j]):
+            if _inside_name(chunks, k):
                 out.append(chunk.core_start)  # ``Nations office of outer Space``
                 continue
             # a name's head noun after a capitalised word (``Clean Air act``, ``Suez canal``), or a word English
             # capitalises often enough after a capitalised common word (``Supreme court``, ``Federal reserve``)
-            common = _lowercase_word(prev.core.lower()) and not _name_by_itself(prev.core.lower())
-            if _name_head(word) or _title_odds(word) > (-2.0 if common else 0.5):
+            lower = prev.core.lower()
+            adjective = _adjective_before(chunks, k)
+            common = _lowercase_word(lower) and not _name_by_itself(lower) and not adjective
+            ended = _name_head(lower) or lower.endswith("s")  # ``World Bank projection``, ``United States dollar``
+            # a head noun after a proper adjective needs fair odds: ``Soviet Union``, not ``French banks``
+            head = _name_head(word) and not (adjective and _title_odds(word) < -1.5)
+            if head or _title_odds(word) > ((-2.0 if ended else -3.0) if common else 0.5):
                 out.append(chunk.core_start)  # ``Federal reserve``, ``Voting Rights act``
                 continue
         if (
             prev is not None and prev.text in ("the", "The") and chunk.open_right and k + 2 < len(chunks)
             and nxt.text == "of" and chunks[k + 2].open_left and _capitalised(chunks[k + 2])
-            and _title_odds(word) > -1.8
+            and (_name_head(word) or _title_odds(word) > -0.3)
         ):
-            out.append(chunk.core_start)  # ``the treaty of Versailles``, ``the bank of England``
+            out.append(chunk.core_start)  # ``the treaty of Versailles``, but not ``the independence of Namibia``
             continue
         if prev is not None and word in can_be_proper and prev.text.endswith(",") and _capitalised(prev):
             after = chunks[k + 2] if nxt is not None and nxt.core in ("and", "or") and k + 2 < len(chunks) else nxt
@@ -1111,6 +1347,7 @@ def preload(options: CleanOptions | None = None) -> None:
         _name_heads("ORG", "FAC", "LAW", "LOC")
         _name_heads("ORG")
         _irregular_verb_forms()
+        _adjectives()
 
 
 def clean(raw: RawDocument, options: CleanOptions | None = None) -> CleanDocument:
