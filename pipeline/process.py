@@ -12,7 +12,7 @@ from .classify import RoleModel, load_model
 from .clean import CleanOptions, clean, preload
 from .errors import InputError
 from .extract import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, extract, text_pages
-from .link import link
+from .link import link, promote_thesis
 from .nlp import analyze_sentences, load_nlp
 from .types import Block, CleanDocument, DocumentResult, RawDocument
 
@@ -73,6 +73,7 @@ class Processor:
         sentences = analyze_sentences(cleaned, self.nlp, raw=raw)
         predictions = tuple(self.model.predict(sentences))
         linked = link(sentences, predictions)
+        predictions = promote_thesis(predictions, linked.thesis)
         return DocumentResult(
             doc_id=raw.doc_id,
             path=raw.path,

@@ -228,7 +228,9 @@ def agreement(first: Sequence[Essay], second: Sequence[Essay]) -> dict[str, Any]
 
 # --- the pair linker ----------------------------------------------------------------------------
 
-LINK_PARAMS: dict[str, Any] = {"max_iter": 60, "learning_rate": 0.2, "random_state": 0}
+# Early stopping (on by default above 10,000 pairs) ends the fit after 68–121 rounds at this rate; 60 rounds
+# at 0.2 stopped after 23–51 and scored 0.0095 lower held-out edge F1 on the 149 essays (issue #7).
+LINK_PARAMS: dict[str, Any] = {"max_iter": 200, "learning_rate": 0.05, "random_state": 0}
 
 
 def link_essays(

@@ -22,6 +22,7 @@ from pipeline.link import (
     link_rules,
     load_linker,
     pair_features,
+    promote_thesis,
     save_linker,
 )
 from pipeline.persist import CARD_FILE, MODEL_FILE
@@ -148,6 +149,19 @@ def test_decoding_breaks_cycles_and_reports_unattached() -> None:
     assert all(e.reason for e in result.edges)
 
 
+def test_a_thesis_called_other_is_linked_as_a_conclusion() -> None:
+    # The concluding sentence 4 is the thesis though the role model called it other: 1 may still explain it.
+    predictions = [*PREDICTIONS[:4], _pred("other")]
+    shown = promote_thesis(predictions, 4)
+    pairs = candidates(SENTENCES, [p.role for p in shown], 4)
+    table = {(1, 4): {"explains": 0.6, "none": 0.4}, (2, 1): {"supports": 0.9, "none": 0.1}}
+    result = PairLinker(_Fixed(table, pairs), _ThesisAt(4), {"name": "fixed"}).link(SENTENCES, predictions)
+    assert result.thesis == 4 and (1, 4, "explains") in {(e.source_id, e.target_id, e.relation) for e in result.edges}
+    assert shown[4] == Prediction("conclusion", predictions[4].probabilities) and shown[:4] == tuple(predictions[:4])
+    _reaches_thesis_or_unattached(result, shown)
+    assert promote_thesis(predictions, None) == tuple(predictions)
+
+
 CAUSAL = [
     _sentence(0, "In summary, the embargo ruined the treaty.", paragraph=0),
     _sentence(1, "Beijing banned exports of rare earths in 2010.", paragraph=1),
@@ -203,6 +217,8 @@ def test_unattached_when_no_allowed_target_scores() -> None:
     assert result.unattached == (1,)
     assert not any(e.source_id == 1 for e in result.edges)
     assert not allowed("evidence", "supports", "evidence", False) and allowed("conclusion", "supports", "cause", True)
+    # The thesis counts as a conclusion whatever its role: a cause may explain a cause only when that is the thesis.
+    assert allowed("cause", "explains", "cause", True) and not allowed("cause", "explains", "cause", False)
     _reaches_thesis_or_unattached(result, predictions)
 
 
@@ -225,8 +241,9 @@ def test_trained_linker_maps_an_essay(small_corpus, small_linker) -> None:
     sentences, roles, thesis, _ = link_essays(small_corpus)[0]
     predictions = [_pred(r) for r in roles]
     result = small_linker.link(sentences, predictions)
-    assert result.thesis is not None and roles[result.thesis] != "other"
-    _reaches_thesis_or_unattached(result, predictions)
+    shown = promote_thesis(predictions, result.thesis)
+    assert result.thesis is not None and shown[result.thesis].role != "other"
+    _reaches_thesis_or_unattached(result, shown)
     assert {e.relation for e in result.edges} >= {"supports", "explains"}
     assert all(0 <= e.score <= 1 for e in result.edges)
 
