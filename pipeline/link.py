@@ -26,6 +26,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -386,6 +387,8 @@ class _Layout:
     paragraph_members: Mapping[int, list[int]]
     words: Sequence[set[str]]
     entities: Sequence[set[str]]
+    # running counts: counts[kind][k] sentences before k have role ``kind`` (or any argumentative role)
+    counts: Mapping[str, Sequence[int]]
 
     @classmethod
     def of(cls, sentences: Sequence[Sentence], roles: Sequence[str]) -> _Layout:
@@ -399,7 +402,17 @@ class _Layout:
             members,
             [_words(s) for s in sentences],
             [_entity_keys(s) for s in sentences],
+            {
+                kind: list(accumulate((r == kind or kind == "argumentative" and r in ARGUMENTATIVE for r in roles),
+                                      initial=0))
+                for kind in (*ROLES, "argumentative")
+            },
         )
+
+    def between(self, i: int, j: int, kind: str) -> int:
+        """How many sentences strictly between i and j have role ``kind`` (``argumentative``: any argumentative)."""
+        lo, hi = min(i, j), max(i, j)
+        return max(self.counts[kind][hi] - self.counts[kind][lo + 1], 0)
 
     def section(self, i: int, name: str) -> bool:
         section = (self.sentences[i].section or "").lower()
@@ -451,8 +464,6 @@ def pair_features(
     rows = np.zeros((len(pairs), len(PAIR_FEATURES)))
     for n, (i, j) in enumerate(pairs):
         s, t = sentences[i], sentences[j]
-        lo, hi = min(i, j), max(i, j)
-        same_role_between = [k for k in range(lo + 1, hi) if roles[k] == roles[j]]
         si, sn = layout.position(i)
         ti, tn = layout.position(j)
         shared = layout.words[i] & layout.words[j]
@@ -466,8 +477,8 @@ def pair_features(
             "target_before": j < i,
             "paragraph_distance": t.paragraph_id - s.paragraph_id,
             "same_paragraph": s.paragraph_id == t.paragraph_id,
-            "between_argumentative": sum(roles[k] in ARGUMENTATIVE for k in range(lo + 1, hi)),
-            "nearest_of_role": not same_role_between,
+            "between_argumentative": layout.between(i, j, "argumentative"),
+            "nearest_of_role": not layout.between(i, j, roles[j]),
             "target_is_thesis": j == thesis,
             "target_first_paragraph": t.paragraph_id == 0,
             "target_last_paragraph": t.paragraph_id == layout.last_paragraph,
