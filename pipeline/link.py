@@ -322,6 +322,9 @@ def _clip(text: str, limit: int = 60) -> str:
 
 # --- the pair classifier ------------------------------------------------------------------------
 
+_CUE_KINDS = ("cause", "evidence", "conclusion", "contrast")
+# The columns of the pair classifier. "target_conclusion" appears twice: both columns hold the target's role
+# (a one-hot of ROLES), not its section, as the shipped model was trained; "target_in_conclusion" would be new.
 PAIR_FEATURES = (
     "distance",
     "abs_distance",
@@ -352,8 +355,8 @@ PAIR_FEATURES = (
     "causal_pair",
     *(f"source_{r}" for r in ROLES),
     *(f"target_{r}" for r in ROLES),
-    *(f"source_cue_{k}" for k in ("cause", "evidence", "conclusion", "contrast")),
-    *(f"target_cue_{k}" for k in ("cause", "evidence", "conclusion", "contrast")),
+    *(f"source_cue_{k}" for k in _CUE_KINDS),
+    *(f"target_cue_{k}" for k in _CUE_KINDS),
 )
 THESIS_FEATURES = (
     "first_paragraph",
@@ -457,54 +460,56 @@ def pair_features(
     thesis: int | None,
     causal: CausalPairs = frozenset(),
 ) -> np.ndarray:
-    """One row of PAIR_FEATURES per (source, target) pair of one document."""
+    """One row of PAIR_FEATURES per (source, target) pair of one document.
+
+    What a sentence brings as a source or a target (position, section, role, cues) is computed once per
+    sentence and indexed by the pairs; only overlaps and counts between the two are computed per pair.
+    """
     import numpy as np
 
+    if not pairs:
+        return np.zeros((0, len(PAIR_FEATURES)))
     layout = _Layout.of(sentences, roles)
-    rows = np.zeros((len(pairs), len(PAIR_FEATURES)))
-    for n, (i, j) in enumerate(pairs):
-        s, t = sentences[i], sentences[j]
-        si, sn = layout.position(i)
-        ti, tn = layout.position(j)
-        shared = layout.words[i] & layout.words[j]
-        union = layout.words[i] | layout.words[j]
-        source_kinds = [c.kind for c in s.cues]
-        target_kinds = [c.kind for c in t.cues]
-        values = {
-            "distance": j - i,
-            "abs_distance": abs(j - i),
-            "log_distance": math.log1p(abs(j - i)),
-            "target_before": j < i,
-            "paragraph_distance": t.paragraph_id - s.paragraph_id,
-            "same_paragraph": s.paragraph_id == t.paragraph_id,
-            "between_argumentative": layout.between(i, j, "argumentative"),
-            "nearest_of_role": not layout.between(i, j, roles[j]),
-            "target_is_thesis": j == thesis,
-            "target_first_paragraph": t.paragraph_id == 0,
-            "target_last_paragraph": t.paragraph_id == layout.last_paragraph,
-            "target_intro": layout.section(j, "intro"),
-            "target_conclusion": layout.section(j, "conclu"),
-            "source_first_paragraph": s.paragraph_id == 0,
-            "source_last_paragraph": s.paragraph_id == layout.last_paragraph,
-            "source_in_conclusion": layout.section(i, "conclu"),
-            "source_first_in_paragraph": si == 0,
-            "source_last_in_paragraph": si == sn - 1,
-            "target_first_in_paragraph": ti == 0,
-            "target_last_in_paragraph": ti == tn - 1,
-            "source_pos": si / max(sn - 1, 1),
-            "target_pos": ti / max(tn - 1, 1),
-            "word_overlap": len(shared) / (len(union) or 1),
-            "shared_words": len(shared),
-            "shared_entities": len(layout.entities[i] & layout.entities[j]),
-            "source_contrast_opener": bool(_CONTRAST_OPENERS.match(s.text)),
-            "causal_pair": (i, j) in causal,
-            **{f"source_{r}": roles[i] == r for r in ROLES},
-            **{f"target_{r}": roles[j] == r for r in ROLES},
-            **{f"source_cue_{k}": source_kinds.count(k) for k in ("cause", "evidence", "conclusion", "contrast")},
-            **{f"target_cue_{k}": target_kinds.count(k) for k in ("cause", "evidence", "conclusion", "contrast")},
-        }
-        rows[n] = [float(values[name]) for name in PAIR_FEATURES]
-    return rows
+    source, target = (np.array(ends) for ends in zip(*pairs, strict=True))
+    paragraph = np.array([s.paragraph_id for s in sentences])
+    position = [layout.position(k) for k in range(len(sentences))]
+    kinds = [[c.kind for c in s.cues] for s in sentences]
+    side = {
+        name: np.asarray(values, dtype=float)
+        for name, values in {
+            "first_paragraph": paragraph == 0,
+            "last_paragraph": paragraph == layout.last_paragraph,
+            "intro": [layout.section(k, "intro") for k in range(len(sentences))],
+            "in_conclusion": [layout.section(k, "conclu") for k in range(len(sentences))],
+            "first_in_paragraph": [k == 0 for k, _ in position],
+            "last_in_paragraph": [k == size - 1 for k, size in position],
+            "pos": [k / max(size - 1, 1) for k, size in position],
+            "contrast_opener": [bool(_CONTRAST_OPENERS.match(s.text)) for s in sentences],
+            **{r: [role == r for role in roles] for r in ROLES},
+            **{f"cue_{kind}": [k.count(kind) for k in kinds] for kind in _CUE_KINDS},
+        }.items()
+    }
+    shared = np.array([len(layout.words[i] & layout.words[j]) for i, j in pairs], dtype=float)
+    union = np.array([len(layout.words[i] | layout.words[j]) for i, j in pairs], dtype=float)
+    distance = target - source
+    columns = {
+        "distance": distance,
+        "abs_distance": np.abs(distance),
+        "log_distance": [math.log1p(abs(d)) for d in distance],  # math, not NumPy: the same last bit as in training
+        "target_before": target < source,
+        "paragraph_distance": paragraph[target] - paragraph[source],
+        "same_paragraph": paragraph[target] == paragraph[source],
+        "between_argumentative": [layout.between(i, j, "argumentative") for i, j in pairs],
+        "nearest_of_role": [not layout.between(i, j, roles[j]) for i, j in pairs],
+        "target_is_thesis": target == (-1 if thesis is None else thesis),
+        "word_overlap": shared / np.maximum(union, 1),
+        "shared_words": shared,
+        "shared_entities": [len(layout.entities[i] & layout.entities[j]) for i, j in pairs],
+        "causal_pair": [pair in causal for pair in pairs],
+        **{f"source_{name}": values[source] for name, values in side.items()},
+        **{f"target_{name}": values[target] for name, values in side.items()},
+    }
+    return np.column_stack([np.asarray(columns[name], dtype=float) for name in PAIR_FEATURES])
 
 
 def thesis_features(sentences: Sequence[Sentence], probabilities: Sequence[Sequence[float]]) -> np.ndarray:
