@@ -324,7 +324,8 @@ def _clip(text: str, limit: int = 60) -> str:
 
 _CUE_KINDS = ("cause", "evidence", "conclusion", "contrast")
 # The columns of the pair classifier. "target_conclusion" appears twice: both columns hold the target's role
-# (a one-hot of ROLES), not its section, as the shipped model was trained; "target_in_conclusion" would be new.
+# (a one-hot of ROLES), not its section, as the shipped model was trained. The section flag in the first one's
+# place gave held-out edge F1 0.469 against 0.471 (149 essays), so it is left out.
 PAIR_FEATURES = (
     "distance",
     "abs_distance",
