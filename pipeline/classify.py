@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import ModelError
 from .persist import CARD_FILE, MODEL_FILE, load_model_file, save_model
-from .types import ROLES, Prediction, Role, Sentence
+from .types import CUE_KINDS, ROLES, Prediction, Role, Sentence
 
 if TYPE_CHECKING:
     import numpy as np
@@ -184,7 +184,7 @@ def sentence_features(sentences: Sequence[Sentence]) -> pd.DataFrame:
             "has_quote": float(bool(_QUOTE.search(s.text))),
             "question": float(s.text.rstrip().endswith("?")),
             "is_claim": float(s.is_claim),
-            **{f"cue_{kind}": float(kinds[i].count(kind)) for kind in ("cause", "evidence", "conclusion", "contrast")},
+            **{f"cue_{kind}": float(kinds[i].count(kind)) for kind in CUE_KINDS},
             **{f"prev_cue_{kind}": float(prev_kinds.count(kind)) for kind in ("cause", "evidence", "conclusion")},
             **{f"next_cue_{kind}": float(next_kinds.count(kind)) for kind in ("cause", "evidence", "conclusion")},
         })

@@ -30,8 +30,6 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-CUE_KINDS = ("cause", "evidence", "conclusion", "contrast")
-
 if not Span.has_extension("is_claim"):
     Span.set_extension("is_claim", default=False)
 if not Span.has_extension("entity_id"):

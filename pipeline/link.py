@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import CorpusError
 from .persist import MODEL_FILE, load_model_file, one_thread, save_model
-from .types import ROLES, Edge, LinkResult, Prediction, Relation, Role, Sentence
+from .types import CUE_KINDS, ROLES, Edge, LinkResult, Prediction, Relation, Role, Sentence
 
 if TYPE_CHECKING:
     import numpy as np
@@ -322,7 +322,6 @@ def _clip(text: str, limit: int = 60) -> str:
 
 # --- the pair classifier ------------------------------------------------------------------------
 
-_CUE_KINDS = ("cause", "evidence", "conclusion", "contrast")
 # The columns of the pair classifier. "target_conclusion" appears twice: both columns hold the target's role
 # (a one-hot of ROLES), not its section, as the shipped model was trained. The section flag in the first one's
 # place gave held-out edge F1 0.469 against 0.471 (149 essays), so it is left out.
@@ -356,8 +355,8 @@ PAIR_FEATURES = (
     "causal_pair",
     *(f"source_{r}" for r in ROLES),
     *(f"target_{r}" for r in ROLES),
-    *(f"source_cue_{k}" for k in _CUE_KINDS),
-    *(f"target_cue_{k}" for k in _CUE_KINDS),
+    *(f"source_cue_{k}" for k in CUE_KINDS),
+    *(f"target_cue_{k}" for k in CUE_KINDS),
 )
 THESIS_FEATURES = (
     "first_paragraph",
@@ -487,7 +486,7 @@ def pair_features(
             "pos": [k / max(size - 1, 1) for k, size in position],
             "contrast_opener": [bool(_CONTRAST_OPENERS.match(s.text)) for s in sentences],
             **{r: [role == r for role in roles] for r in ROLES},
-            **{f"cue_{kind}": [k.count(kind) for k in kinds] for kind in _CUE_KINDS},
+            **{f"cue_{kind}": [k.count(kind) for k in kinds] for kind in CUE_KINDS},
         }.items()
     }
     shared = np.array([len(layout.words[i] & layout.words[j]) for i, j in pairs], dtype=float)

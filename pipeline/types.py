@@ -20,6 +20,7 @@ Relation = Literal["supports", "explains", "causes", "contrasts"]
 RELATIONS: tuple[Relation, ...] = ("supports", "explains", "causes", "contrasts")
 
 CueKind = Literal["cause", "evidence", "conclusion", "contrast"]
+CUE_KINDS: tuple[CueKind, ...] = ("cause", "evidence", "conclusion", "contrast")
 
 
 @dataclass(frozen=True, slots=True)
