@@ -1252,8 +1252,9 @@ def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
             if _capitalised(name) and not _starts_sentence(text, name.core_start) and _title_odds(word) > -2.5:
                 out.append(chunk.core_start)  # ``House of commons``, ``Bank of england``
                 continue
-        between = joined_right and joined_left and _capitalised(nxt) and _capitalised(prev)
-        between = between and not _adjective_before(chunks, k)  # not ``British physicist Alan``
+        adjective = _adjective_before(chunks, k)
+        # not ``British physicist Alan``
+        between = joined_right and joined_left and _capitalised(nxt) and _capitalised(prev) and not adjective
         if joined_right and _capitalised(nxt) and word not in _irregular_verb_forms():  # ``exposed Section`` can
             following = nxt.core.lower()
             if _title_odds(word) > (-3.0 if between and not _starts_sentence(text, prev.core_start) else -1.5):
@@ -1282,7 +1283,6 @@ def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
             # a name's head noun after a capitalised word (``Clean Air act``, ``Suez canal``), or a word English
             # capitalises often enough after a capitalised common word (``Supreme court``, ``Federal reserve``)
             lower = prev.core.lower()
-            adjective = _adjective_before(chunks, k)
             common = _lowercase_word(lower) and not _name_by_itself(lower) and not adjective
             ended = _name_head(lower) or lower.endswith("s")  # ``World Bank projection``, ``United States dollar``
             # a head noun after a proper adjective needs fair odds: ``Soviet Union``, not ``French banks``
