@@ -1220,6 +1220,13 @@ def _adjective_before(chunks: list[_Chunk], k: int) -> bool:
     return before is None or not _capitalised(before) or before.core.lower() in _NAME_FUNCTION
 
 
+def _function_word(word: str) -> bool:
+    """A function word (``in``, ``that``, ``its``): spaCy's English stop words, which never end a name."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return word in STOP_WORDS
+
+
 @lru_cache(maxsize=1)
 def _adjectives() -> frozenset[str]:
     """English adjectives, lowercase (WordNet's, from spaCy's lemma index)."""
@@ -1237,8 +1244,10 @@ def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
             continue
         prev = chunks[k - 1] if k > 0 else None
         after_the = prev is not None and prev.text in ("the", "The")
-        if _zipf(word) >= (6.0 if after_the else 5.5) or _starts_sentence(text, chunk.core_start):
-            continue  # ``that``, ``from``: words too common to start a name (``the national Guard`` can)
+        if _starts_sentence(text, chunk.core_start):
+            continue
+        # ``that``, ``from``: words too common to start a name (``the national Guard`` can) may still end one
+        tail_only = _zipf(word) >= (6.0 if after_the else 5.5)
         nxt = chunks[k + 1] if k + 1 < len(chunks) else None
         joined_right = (
             nxt is not None and chunk.open_right and nxt.open_left and text[chunk.start + len(chunk.text)] == " "
@@ -1247,6 +1256,8 @@ def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
             prev is not None and chunk.open_left
             and (prev.core == prev.text or re.search(r"(?:[A-Z]\.){2,}$", prev.text) is not None)
         )
+        if tail_only and (_function_word(word) or not (joined_left and _capitalised(prev))):
+            continue
         if joined_left and prev.core in ("of", "for") and k >= 2 and chunks[k - 2].core == chunks[k - 2].text:
             name = chunks[k - 2]
             if _capitalised(name) and not _starts_sentence(text, name.core_start) and _title_odds(word) > -2.5:
@@ -1255,7 +1266,8 @@ def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
         adjective = _adjective_before(chunks, k)
         # not ``British physicist Alan``
         between = joined_right and joined_left and _capitalised(nxt) and _capitalised(prev) and not adjective
-        if joined_right and _capitalised(nxt) and word not in _irregular_verb_forms():  # ``exposed Section`` can
+        # ``exposed Section`` can start a name
+        if joined_right and _capitalised(nxt) and word not in _irregular_verb_forms() and not tail_only:
             following = nxt.core.lower()
             if _title_odds(word) > (-3.0 if between and not _starts_sentence(text, prev.core_start) else -1.5):
                 out.append(chunk.core_start)  # ``russian Soyuz``, ``paul Wolfowitz``, ``federal Reserve``
