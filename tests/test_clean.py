@@ -367,6 +367,7 @@ ODDS_LOST = frozenset("bcdghimprstu")
          "his aide Kurt Riezler wrote; Riezler knew"),  # unknown to English
         ("the War Production board met", "the War Production Board met"),  # a name's head noun
         ("the Suez canal closed", "the Suez Canal closed"),
+        ("the third Republic and southern Africa", "the Third Republic and Southern Africa"),  # an ordinal, a continent
         ("the Suez Canal company and the Bell System", "the Suez Canal Company and the Bell System"),  # a common end
         ("missiles in turkey and guinea", "missiles in Turkey and Guinea"),  # countries whose names are words
         ("the wards at scutari were", "the wards at Scutari were"),  # no English word: a name
@@ -420,6 +421,8 @@ def test_restore_names_by_case_odds(text_in: str, text_out: str) -> None:
         "then President Ford issued Executive Order 11905",
         "Germany rose Britain",
         "the Foreign Ministry in its report, and the Treasury since then",  # function words end no name
+        "Canada with several Middle Eastern oil producers",  # nor start one
+        "fighting in southern Angola and central Missouri",  # a compass adjective dividing a country or state
         "born in II Corps",  # a function word before a numeral
         "savers in Britain and the Netherlands",  # ``The Netherlands`` in the gazetteer, but ``the`` in prose
         "the treaty of 1919 and the treaty's terms",  # no name ``Treaty of ...`` in the text
