@@ -119,6 +119,37 @@ def _case_odds() -> tuple[dict[str, float], dict[str, float]]:
     return title, upper
 
 
+@lru_cache(maxsize=1)
+def _mixed_case_odds() -> tuple[dict[str, tuple[str, float]], dict[str, float]]:
+    """Words English writes in mixed case (``GeV``, ``LeMay``), and how it reads acronyms that end in an S.
+
+    From spaCy's case-sensitive word probabilities, a spelling never seen counting
+    as seen at the table's floor. The first table maps a lowercase word to its
+    likeliest spelling with a capital after a small letter and the natural-log
+    odds of that spelling against the word's likeliest plain one (lowercase,
+    capitalised or in capitals): ``gev`` to ``GeV`` +2.3, ``dupont`` to ``DuPont``
+    -0.4. The second maps an acronym in capitals that ends in S to the log odds
+    that it is the plural of a shorter acronym: ``GPS`` (``GPs``) -2.7, ``MPS``
+    (``MPs``) +2.8, ``NHS`` -6.5. Acronyms neither spelling of which is known are absent.
+    """
+    probs: dict[str, float] = _spacy_lookup("en_lexeme_prob")
+    floor = min(probs.values())
+    mixed: dict[str, tuple[str, float]] = {}
+    plural: dict[str, float] = {}
+    for word, prob in probs.items():
+        if not word.isascii() or not word.isalpha():
+            continue
+        if re.search("[a-z][A-Z]", word):
+            lower = word.lower()
+            if lower not in mixed or probs[mixed[lower][0]] < prob:
+                plain = max(probs.get(form, floor) for form in (lower, lower.capitalize(), lower.upper()))
+                mixed[lower] = (word, prob - plain)
+        if re.fullmatch("[A-Z]{2,}[sS]", word):
+            stem = word[:-1]
+            plural[stem + "S"] = probs.get(stem + "s", floor) - probs.get(stem + "S", floor)
+    return mixed, plural
+
+
 def _spacy_lookup(table: str) -> Any:
     """One of spaCy's English lookup tables (``spacy-lookups-data``), such as ``en_lexeme_prob``."""
     import gzip
@@ -476,6 +507,8 @@ def restore_capitals(text: str, lost: frozenset[str] | None = None) -> list[Chan
     lost = lost_capitals(text) if lost is None else lost
     tokens = list(_TOKEN.finditer(text))
     names = _names_in_text(text, tokens, lost)
+    acronyms = _acronyms_in_text(tokens, lost)
+    repeated = _repeated_short_capitals(text, tokens, lost)
     small_caps = _small_caps_spans(text, tokens, lost, names) if lost else {}
     small_caps.update(_all_caps_lead_ins(text, tokens, lost, names))
     changes: list[Change] = []
@@ -485,15 +518,72 @@ def restore_capitals(text: str, lost: frozenset[str] | None = None) -> list[Chan
             fixed = small_caps[m.start()]
         else:
             fixed = (
-                _restore_acronym(token, lost)
+                _restore_mixed_case(token, lost)
+                or _restore_acronym(token, lost)
                 or _restore_mc(token, lost)
-                or _restore_numeral_or_short_acronym(text, m, lost)
+                or _restore_numeral_or_short_acronym(text, m, lost, repeated)
                 or _restore_sentence_start(text, m, lost)
                 or token
             )
+            fixed = _plural_or_acronym(token, fixed, lost, acronyms)
         if fixed != token:
             changes.append((m.start(), m.end(), fixed))
     return changes
+
+
+def _acronyms_in_text(tokens: list[re.Match[str]], lost: frozenset[str]) -> frozenset[str]:
+    """The document's tokens that may be acronyms (capitals, lost ones in lowercase: ``GP``, ``Gp``), in capitals."""
+    cores = (m.group().rstrip(".") for m in tokens)
+    return frozenset(
+        core.upper() for core in cores if len(core) >= 2 and core[0].isupper() and all(
+            c.isupper() or c in lost for c in core
+        )
+    )
+
+
+def _restore_mixed_case(token: str, lost: frozenset[str]) -> str | None:
+    """A word English writes in mixed case (``GeV``, ``MeV``, ``LeMay``), spelt so with its lost capitals restored.
+
+    Such a word would otherwise read as an acronym (``GeV`` with the E lost is
+    no ``GEV``). English must prefer the mixed-case spelling to every plain one
+    (:func:`_mixed_case_odds`), and the word must be no English word: ``Dot``
+    and ``Got`` are not ``DoT`` and ``GoT``. Returns the token unchanged when it already is that spelling.
+    """
+    core = token.rstrip(".")
+    lower = core.lower()
+    form, odds = _mixed_case_odds()[0].get(lower, ("", 0.0))
+    if odds <= 0.5 or _lowercase_word(lower) or _zipf(lower) >= 3.0:
+        return None
+    if all(a == b or a.islower() and a in lost and a.upper() == b for a, b in zip(core, form, strict=True)):
+        return form + token[len(core):]
+    return None
+
+
+def _plural_or_acronym(token: str, fixed: str, lost: frozenset[str], acronyms: frozenset[str]) -> str:
+    """``NHS`` or ``GPs``: an acronym whose final S is a lost capital may be a plural or end in S.
+
+    ``fixed`` is the token as restored so far. The document writing the shorter
+    acronym alone (``GP``: ``acronyms``, see :func:`_acronyms_in_text`) makes it
+    a plural; otherwise English's usual reading decides (``NHS``, ``GPS``, but
+    ``MPs``, ``NGOs``: :func:`_mixed_case_odds`), and where English knows neither
+    spelling, ``fixed`` stands. An S printed lowercase although the font has its
+    capital ends a plural: ``Gps`` is ``GPs`` where the document writes ``Gp`` alone.
+    """
+    core = fixed.rstrip(".")
+    stem, rest = core[:-1], fixed[len(core):]
+    if len(stem) < 2 or not stem.isalpha() or token[len(stem):len(core)] != "s" or core[-1] not in "sS":
+        return fixed
+    if "s" not in lost:
+        short = fixed == token and stem[0].isupper() and set(stem[1:]) <= lost
+        if short and stem.upper() in acronyms and _acronym_by_odds(stem.lower(), shortest=2):
+            return stem.upper() + "s" + rest
+        return fixed
+    if not stem.isupper():
+        return fixed  # no acronym
+    if stem in acronyms:
+        return stem + "s" + rest
+    odds = _mixed_case_odds()[1].get(stem + "S")
+    return fixed if odds is None else stem + ("s" if odds > 0 else "S") + rest
 
 
 def _restore_acronym(token: str, lost: frozenset[str]) -> str | None:
@@ -506,6 +596,8 @@ def _restore_acronym(token: str, lost: frozenset[str]) -> str | None:
         return None
     if re.fullmatch(r"(?:[A-Za-z]\.){2,}", token):
         return token.upper()
+    if re.fullmatch(r"[A-Za-z]{1,3}(?:&[A-Za-z]{1,3})+", core):
+        return token[: len(core)].upper() + token[len(core):]  # letters joined by ``&`` (``AT&T``, ``R&D``)
     inner = any(c.isupper() for c in letters[1:])
     if "." in core:
         return None
@@ -534,13 +626,18 @@ def _restore_mc(token: str, lost: frozenset[str]) -> str | None:
 _ROMAN = re.compile(r"(?=[ivxlc]{2,}\b)c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})", re.IGNORECASE)
 
 
-def _restore_numeral_or_short_acronym(text: str, m: re.Match[str], lost: frozenset[str]) -> str | None:
+def _restore_numeral_or_short_acronym(
+    text: str, m: re.Match[str], lost: frozenset[str], repeated: frozenset[str] = frozenset()
+) -> str | None:
     """Capitals for a Roman numeral after a name (``Title ix``, ``Article Vi``) or an acronym read as a word.
 
     Inside a sentence, a word whose letters after the first are all lost
     capitals (``Un``, ``Uk``, ``Ntia``) is an acronym when English writes it in
     capitals more often than capitalised (``UN``, ``UK``; but ``Us`` at a
-    sentence start stays).
+    sentence start stays). A short word English writes in capitals about as
+    rarely as capitalised (``am``: both mostly at sentence starts) is an acronym
+    on the document's evidence: ``repeated`` (:func:`_repeated_short_capitals`)
+    holds it, or an acronym stands beside it (``from Am to VHF``).
     """
     token = m.group()
     core = token.rstrip(".")
@@ -555,8 +652,43 @@ def _restore_numeral_or_short_acronym(text: str, m: re.Match[str], lost: frozens
     lower = core.lower()
     upper_odds = _case_odds()[1].get(lower, float("-inf"))
     if core[0].isupper() and core not in _ABBREVIATIONS and len(core) <= 6:
-        return core.upper() if upper_odds > max(_title_odds(lower), -2.0) else None
+        if upper_odds > max(_title_odds(lower), -2.0):
+            return core.upper()
+        if len(core) <= 3 and upper_odds > max(_title_odds(lower) - 1.0, -5.0) and (
+            core in repeated or _beside_acronym(text, m)
+        ):
+            return core.upper()
     return None
+
+
+def _repeated_short_capitals(text: str, tokens: list[re.Match[str]], lost: frozenset[str]) -> frozenset[str]:
+    """Short words (``Am``) the document capitalises inside sentences, away from names, three times or more.
+
+    Their letters after the first are lost capitals. English capitalises a
+    common word inside a sentence only in a name or title, beside other
+    capitalised words; standing again and again between lowercase words, it is
+    an acronym (``AM``) whose capitals the font lost.
+    """
+    counts: Counter[str] = Counter()
+    for m in tokens:
+        core = m.group()
+        if not 2 <= len(core) <= 3 or not core[0].isupper() or not core[1:].islower() or not set(core[1:]) <= lost:
+            continue
+        before = text[max(0, m.start() - 30):m.start()].split()
+        after = text[m.end():m.end() + 30].split()
+        if not before or not after or not re.match(r"[a-z\d]", before[-1]) or not re.match(r"[a-z\d]", after[0]):
+            continue
+        if not _starts_sentence(text, m.start()):
+            counts[core] += 1
+    return frozenset(word for word, n in counts.items() if n >= 3)
+
+
+def _beside_acronym(text: str, m: re.Match[str]) -> bool:
+    """Whether an acronym pairs with the token matched by ``m``: ``from Am to VHF``, ``on Am than on VHF``."""
+    link = r"(?:and|or|to|than|versus|vs\.)"
+    after = re.match(rf" {link}(?: [a-z]+)? [A-Z]{{2,}}\b", text[m.end():m.end() + 30])
+    before = re.search(rf"\b[A-Z]{{2,}} {link} $", text[max(0, m.start() - 30):m.start()])
+    return after is not None or before is not None
 
 
 def _after_name(text: str, start: int) -> bool:
@@ -807,7 +939,7 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
     the lexicon knows the word only as a name (``ukraine``, ``orion``), or
     English writes it capitalised far more often than not (``ruhr``,
     ``moltke``: :func:`_case_odds`); all its letters are lost and English
-    writes it in capitals (``gdp``); a month name stands beside a date; an
+    writes it in capitals (``gdp``); a month name stands in a date (:func:`_month_by_date`); an
     acronym in brackets spells the phrase before it (``european Space Agency
     (ESA)``); a multi-word place name (``new Zealand``); a capitalised common
     noun follows the word, so the two are a name (``united States``,
@@ -1059,7 +1191,7 @@ def _name_by_odds(word: str, margin: float = 0.0) -> bool:
     """Whether English writes ``word`` capitalised far more often than not (``june``, ``moltke``, ``soviet``).
 
     An English word that is also written in lowercase needs stronger odds than a word that is not;
-    ``margin`` raises both bars. ``march`` and ``may`` are months only beside a date (:func:`_month_by_date`).
+    ``margin`` raises both bars. ``march`` and ``may`` are months only in a date's context (:func:`_month_by_date`).
     """
     if word in _NAME_FUNCTION or len(word) < 2 or word in _MONTHS and _lowercase_word(word):
         return False
@@ -1119,12 +1251,32 @@ def _acronym_by_odds(word: str, shortest: int = 3) -> bool:
 _MONTHS = frozenset(name.lower() for name in calendar.month_name if name)
 
 
+# Words that put a month in time: ``in august``, ``from late august``, ``between august of one year``.
+_MONTH_LEADS = frozenset("in of late early mid until till since by from between during before after".split())
+
+
 def _month_by_date(text: str, m: re.Match[str]) -> bool:
-    """A month name next to a day or year (``5 march 1953``, ``in may 1940``), not the verb or the modal."""
-    if m.group().lower() not in _MONTHS:
+    """A month name next to a day or year (``5 march 1953``, ``in may 1940``), not the verb, adjective or modal.
+
+    Without a date a month follows a word that places it in time (``in august``,
+    ``late march``, ``that august.``), where the adjective (``an august body``) and
+    the verb (``to march on``) do not stand; ``that march`` may be the noun. The
+    modal ``may`` follows such words too (``in may be``, ``that may``): it is a
+    month only after one of them and before a stop, a date or a name (``in may,``,
+    ``the first of may British ships``).
+    """
+    word = m.group().lower()
+    if word not in _MONTHS:
         return False
     after, before = text[m.end():m.end() + 2], text[max(0, m.start() - 2):m.start()]
-    return re.fullmatch(r" \d", after) is not None or re.fullmatch(r"\d ", before) is not None
+    if re.fullmatch(r" \d", after) is not None or re.fullmatch(r"\d ", before) is not None:
+        return True
+    lead = re.search(r"(?:^|[\s(])([a-z]+)[ -]$", text[max(0, m.start() - 12):m.start()])
+    if lead is None:
+        return False
+    if word == "may":
+        return lead.group(1) in _MONTH_LEADS and re.match(r"[,.;:)]|\s+[A-Z]", text[m.end():m.end() + 2]) is not None
+    return lead.group(1) in _MONTH_LEADS or lead.group(1) == "that" and word != "march"
 
 
 def _capital_letter(text: str, m: re.Match[str]) -> bool:
@@ -1381,6 +1533,7 @@ def preload(options: CleanOptions | None = None) -> None:
         _lexicon()
     if options.case:
         _case_odds()
+        _mixed_case_odds()
         _can_be_proper()
         _place_phrases()
         _place_names_cached()

@@ -271,6 +271,41 @@ def test_restore_capitals_leaves_domains_and_mc_alone(text: str) -> None:
     assert restore_capitals(text, frozenset("cdijmotn")) == []
 
 
+@pytest.mark.parametrize(
+    ("lost", "text_in", "text_out"),
+    [
+        ("dfmtu", "It was called At&t; At&t's rivals and R&d grew.", "It was called AT&T; AT&T's rivals and R&D grew."),
+        ("s", "The NHs paid the MPs.", "The NHS paid the MPs."),  # English's usual reading of the final S
+        ("s", "the American GPs signal", "the American GPS signal"),
+        ("ps", "a GP, and the Gps met", "a GP, and the GPs met"),  # the document writes the stem alone: a plural
+        ("p", "a Gp, and the Gps met", "a GP, and the GPs met"),  # ... its S printed lowercase
+        ("v", "It reached 3 Gev and a 600 Mev machine.", "It reached 3 GeV and a 600 MeV machine."),  # mixed case
+        ("l", "General Curtis leMay, chief", "General Curtis LeMay, chief"),
+        (  # a short common word capitalised inside sentences again and again: an acronym
+            "m", "They moved from Am to Fm, so Am stations lost money and Am schedules",
+            "They moved from AM to FM, so AM stations lost money and AM schedules",
+        ),
+        ("m", "the move from Am to VHF broadcasts", "the move from AM to VHF broadcasts"),  # an acronym beside it
+    ],
+)
+def test_restore_capitals_acronym_kinds(lost: str, text_in: str, text_out: str) -> None:
+    assert repair(functools.partial(restore_capitals, lost=frozenset(lost)), text_in) == text_out
+
+
+@pytest.mark.parametrize(
+    ("lost", "text"),
+    [
+        ("e", "It reached 3 GeV and a 600 MeV machine."),  # English writes them in mixed case
+        ("s", "The MPs, the NGOs and the ICBMs"),  # English writes them as plurals
+        ("as", "the depressed Nord-Pas-de-Calais region"),  # a word, no acronym
+        ("m", "the films I Am Legend, I Am Sam and I Am Love"),  # a title: capitalised words beside it
+        ("ot", "They Dot the map and Got home."),  # no ``DoT``, ``GoT``: English words
+    ],
+)
+def test_restore_capitals_acronym_kinds_leave_alone(lost: str, text: str) -> None:
+    assert restore_capitals(text, frozenset(lost)) == []
+
+
 LOST = frozenset("uedrhop")
 
 
@@ -461,6 +496,41 @@ def test_restore_names_acronym_after_or() -> None:
 )
 def test_restore_names_pronoun_i(text_in: str, text_out: str) -> None:
     assert repair(functools.partial(restore_names, lost=frozenset("i")), text_in) == text_out
+
+
+MONTHS_LOST = frozenset("ajm")
+
+
+@pytest.mark.parametrize(
+    ("text_in", "text_out"),
+    [
+        ("in the first days of august on that ground", "in the first days of August on that ground"),
+        ("the treaty was signed in august.", "the treaty was signed in August."),
+        ("who led it from late august, did stand", "who led it from late August, did stand"),
+        ("between august of one year and july of the next", "between August of one year and July of the next"),
+        ("signed in Jakarta that august.", "signed in Jakarta that August."),
+        ("who arrived as Viceroy in march, then", "who arrived as Viceroy in March, then"),
+        ("it was suspended in june, and", "it was suspended in June, and"),
+        ("from the first of may British ships", "from the first of May British ships"),  # the modal: strictly
+    ],
+)
+def test_restore_names_months(text_in: str, text_out: str) -> None:
+    assert repair(functools.partial(restore_names, lost=MONTHS_LOST), text_in) == text_out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he addressed an august body",
+        "they may have gone, in may be, that may rise",
+        "what they believe in may change",
+        "they would march on Rome",
+        "so in March they marched",
+        "that march was long",
+    ],
+)
+def test_restore_names_months_leave_alone(text: str) -> None:
+    assert restore_names(text, MONTHS_LOST) == []
 
 
 def test_restore_names_needs_lost_letters() -> None:
