@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from .types import Block, CleanDocument, Edit, FootnoteRef, RawDocument
 
@@ -95,59 +95,52 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
     return lower, frozenset(w for w in proper if w not in lower)
 
 
-@lru_cache(maxsize=1)
-def _case_odds() -> tuple[dict[str, float], dict[str, float]]:
-    """How much more often English writes a word capitalised (``Congress``) and in capitals (``GDP``) than lowercase.
+class _CaseTables(NamedTuple):
+    """How English cases words, from spaCy's case-sensitive word probabilities (``spacy-lookups-data``).
 
-    Natural-log odds from spaCy's case-sensitive word probabilities
-    (``spacy-lookups-data``), keyed by the lowercase word: ``russia`` +2.8,
-    ``congress`` +0.5, ``court`` -1.6, ``the`` -2.4; a word never seen in
-    lowercase counts as seen at the table's floor. Words never seen
-    capitalised are absent.
+    Natural-log odds, keyed by the lowercase word; a spelling never seen counts
+    as seen at the table's floor.
+
+    - ``title``: capitalised against lowercase (``russia`` +2.8, ``congress``
+      +0.5, ``court`` -1.6, ``the`` -2.4); words never seen capitalised are absent.
+    - ``upper``: in capitals against lowercase (``gdp``).
+    - ``mixed``: the likeliest spelling with a capital after a small letter, and
+      its odds against the likeliest plain one (lowercase, capitalised or in
+      capitals): ``gev`` to ``GeV`` +2.3, ``dupont`` to ``DuPont`` -0.4.
+    - ``plural``: for an acronym in capitals ending in S (keyed in capitals), the
+      odds that it is the plural of a shorter acronym: ``GPS`` (``GPs``) -2.7,
+      ``MPS`` (``MPs``) +2.8, ``NHS`` -6.5; absent where neither spelling is known.
     """
+
+    title: dict[str, float]
+    upper: dict[str, float]
+    mixed: dict[str, tuple[str, float]]
+    plural: dict[str, float]
+
+
+@lru_cache(maxsize=1)
+def _case_tables() -> _CaseTables:
+    """The case tables (:class:`_CaseTables`), built in one pass over spaCy's word probabilities."""
     probs: dict[str, float] = _spacy_lookup("en_lexeme_prob")
     floor = min(probs.values())
-    title, upper = {}, {}
+    tables = _CaseTables({}, {}, {}, {})
     for word, prob in probs.items():
-        if not word.isalpha() or not word[:1].isupper():
+        if not word.isalpha():
             continue
         lower = word.lower()
-        if word[1:].islower():
-            title[lower] = prob - probs.get(lower, floor)
-        elif word.isupper() and len(word) >= 2:
-            upper[lower] = prob - probs.get(lower, floor)
-    return title, upper
-
-
-@lru_cache(maxsize=1)
-def _mixed_case_odds() -> tuple[dict[str, tuple[str, float]], dict[str, float]]:
-    """Words English writes in mixed case (``GeV``, ``LeMay``), and how it reads acronyms that end in an S.
-
-    From spaCy's case-sensitive word probabilities, a spelling never seen counting
-    as seen at the table's floor. The first table maps a lowercase word to its
-    likeliest spelling with a capital after a small letter and the natural-log
-    odds of that spelling against the word's likeliest plain one (lowercase,
-    capitalised or in capitals): ``gev`` to ``GeV`` +2.3, ``dupont`` to ``DuPont``
-    -0.4. The second maps an acronym in capitals that ends in S to the log odds
-    that it is the plural of a shorter acronym: ``GPS`` (``GPs``) -2.7, ``MPS``
-    (``MPs``) +2.8, ``NHS`` -6.5. Acronyms neither spelling of which is known are absent.
-    """
-    probs: dict[str, float] = _spacy_lookup("en_lexeme_prob")
-    floor = min(probs.values())
-    mixed: dict[str, tuple[str, float]] = {}
-    plural: dict[str, float] = {}
-    for word, prob in probs.items():
-        if not word.isascii() or not word.isalpha():
+        if word[:1].isupper() and word[1:].islower():
+            tables.title[lower] = prob - probs.get(lower, floor)
+        elif word[:1].isupper() and word.isupper() and len(word) >= 2:
+            tables.upper[lower] = prob - probs.get(lower, floor)
+        if not word.isascii():
             continue
-        if re.search("[a-z][A-Z]", word):
-            lower = word.lower()
-            if lower not in mixed or probs[mixed[lower][0]] < prob:
-                plain = max(probs.get(form, floor) for form in (lower, lower.capitalize(), lower.upper()))
-                mixed[lower] = (word, prob - plain)
+        if re.search("[a-z][A-Z]", word) and (lower not in tables.mixed or probs[tables.mixed[lower][0]] < prob):
+            plain = max(probs.get(form, floor) for form in (lower, lower.capitalize(), lower.upper()))
+            tables.mixed[lower] = (word, prob - plain)
         if re.fullmatch("[A-Z]{2,}[sS]", word):
             stem = word[:-1]
-            plural[stem + "S"] = probs.get(stem + "s", floor) - probs.get(stem + "S", floor)
-    return mixed, plural
+            tables.plural[stem + "S"] = probs.get(stem + "s", floor) - probs.get(stem + "S", floor)
+    return tables
 
 
 def _spacy_lookup(table: str) -> Any:
@@ -161,7 +154,7 @@ def _spacy_lookup(table: str) -> Any:
 
 def _title_odds(word: str) -> float:
     """Log odds that English writes lowercase ``word`` with a capital (minus infinity if it never does)."""
-    return _case_odds()[0].get(word, float("-inf"))
+    return _case_tables().title.get(word, float("-inf"))
 
 
 def _place_names(countries_only: bool = False) -> set[str]:
@@ -546,12 +539,12 @@ def _restore_mixed_case(token: str, lost: frozenset[str]) -> str | None:
 
     Such a word would otherwise read as an acronym (``GeV`` with the E lost is
     no ``GEV``). English must prefer the mixed-case spelling to every plain one
-    (:func:`_mixed_case_odds`), and the word must be no English word: ``Dot``
+    (:class:`_CaseTables`), and the word must be no English word: ``Dot``
     and ``Got`` are not ``DoT`` and ``GoT``. Returns the token unchanged when it already is that spelling.
     """
     core = token.rstrip(".")
     lower = core.lower()
-    form, odds = _mixed_case_odds()[0].get(lower, ("", 0.0))
+    form, odds = _case_tables().mixed.get(lower, ("", 0.0))
     if odds <= 0.5 or _lowercase_word(lower) or _zipf(lower) >= 3.0:
         return None
     if all(a == b or a.islower() and a in lost and a.upper() == b for a, b in zip(core, form, strict=True)):
@@ -565,7 +558,7 @@ def _plural_or_acronym(token: str, fixed: str, lost: frozenset[str], acronyms: f
     ``fixed`` is the token as restored so far. The document writing the shorter
     acronym alone (``GP``: ``acronyms``, see :func:`_acronyms_in_text`) makes it
     a plural; otherwise English's usual reading decides (``NHS``, ``GPS``, but
-    ``MPs``, ``NGOs``: :func:`_mixed_case_odds`), and where English knows neither
+    ``MPs``, ``NGOs``: :class:`_CaseTables`), and where English knows neither
     spelling, ``fixed`` stands. An S printed lowercase although the font has its
     capital ends a plural: ``Gps`` is ``GPs`` where the document writes ``Gp`` alone.
     """
@@ -582,7 +575,7 @@ def _plural_or_acronym(token: str, fixed: str, lost: frozenset[str], acronyms: f
         return fixed  # no acronym
     if stem in acronyms:
         return stem + "s" + rest
-    odds = _mixed_case_odds()[1].get(stem + "S")
+    odds = _case_tables().plural.get(stem + "S")
     return fixed if odds is None else stem + ("s" if odds > 0 else "S") + rest
 
 
@@ -650,7 +643,7 @@ def _restore_numeral_or_short_acronym(
     if _ROMAN.fullmatch(core) and _after_name(text, m.start()) and (core[0].isupper() or core[0] in lost):
         return core.upper()
     lower = core.lower()
-    upper_odds = _case_odds()[1].get(lower, float("-inf"))
+    upper_odds = _case_tables().upper.get(lower, float("-inf"))
     if core[0].isupper() and core not in _ABBREVIATIONS and len(core) <= 6:
         if upper_odds > max(_title_odds(lower), -2.0):
             return core.upper()
@@ -707,7 +700,7 @@ def _numeral_after_name(text: str, m: re.Match[str]) -> bool:
     lower = core.lower()
     return (
         len(core) >= 2 and core[0].isupper() and core[1:].islower() and _ROMAN.fullmatch(core) is not None
-        and _after_name(text, m.start()) and _case_odds()[1].get(lower, float("-inf")) > _title_odds(lower)
+        and _after_name(text, m.start()) and _case_tables().upper.get(lower, float("-inf")) > _title_odds(lower)
     )
 
 
@@ -938,7 +931,7 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
     Only words that start with a lost letter are touched, and only on evidence:
     the lexicon knows the word only as a name (``ukraine``, ``orion``), or
     English writes it capitalised far more often than not (``ruhr``,
-    ``moltke``: :func:`_case_odds`); all its letters are lost and English
+    ``moltke``: :class:`_CaseTables`); all its letters are lost and English
     writes it in capitals (``gdp``); a month name stands in a date (:func:`_month_by_date`); an
     acronym in brackets spells the phrase before it (``european Space Agency
     (ESA)``); a multi-word place name (``new Zealand``); a capitalised common
@@ -1244,7 +1237,7 @@ def _lost_acronym(word: str, lost: frozenset[str]) -> bool:
 
 def _acronym_by_odds(word: str, shortest: int = 3) -> bool:
     """Whether English writes lowercase ``word`` (up to 6 letters) in capitals far more often than otherwise."""
-    odds = _case_odds()[1].get(word, float("-inf"))
+    odds = _case_tables().upper.get(word, float("-inf"))
     return shortest <= len(word) <= 6 and odds > 1.0 and odds > _title_odds(word)
 
 
@@ -1532,8 +1525,7 @@ def preload(options: CleanOptions | None = None) -> None:
     if options.join_lines or options.case:
         _lexicon()
     if options.case:
-        _case_odds()
-        _mixed_case_odds()
+        _case_tables()
         _can_be_proper()
         _place_phrases()
         _place_names_cached()
