@@ -943,7 +943,12 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
     what English often capitalises: ``Soviet network`` stays); a list of names
     holds it (``Germany, russia, Argentina``); a title-cased compound holds it
     (``Four-power``); the document names it elsewhere (``church committee``
-    after ``Frank Church``, ``brown`` after ``Brown v. Board``); a compass point
+    after ``Frank Church``, ``brown`` after ``Brown v. Board``); a run of
+    lowercase words ends in a name's head noun after a capitalised word
+    (``National monetary commission``) or dates a legal name (``the straits
+    convention of 1841``); a given name precedes it (``Robert peel``), or the
+    document gives it as a surname and it reads as one (``peel's``, ``peel
+    resigned``: :func:`_surnames`); a compass point
     names a region (``the south``, not ``went north``); a number after a slash
     makes it a model name (``system/360``). A lone letter that is an
     initial or one of a series (``j. Scott``, ``A, b and C``) and ``i`` standing
@@ -993,6 +998,10 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
             break
         for start in starts:
             capitalise(start)
+    for start in _head_runs("".join(view), lost):
+        capitalise(start)
+    for start in _surnames("".join(view), lost):
+        capitalise(start)
     for start in _title_compound_parts("".join(view), lost):
         capitalise(start)
     for start in _named_heads("".join(view), lost):
@@ -1488,6 +1497,137 @@ def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
             if after is not None and _capitalised(after) and chunk.text.endswith((",", word)):
                 out.append(chunk.core_start)  # a list of names: ``Germany, russia, Argentina``
     return out
+
+
+_YEAR = re.compile(r"(?:1\d|20)\d\d\b")
+
+
+def _head_runs(text: str, lost: frozenset[str]) -> list[int]:
+    """Starts of lowercase words of a name that ends in a head noun (``National monetary commission``).
+
+    Several adjacent words may all have lost their capitals. A run of lowercase
+    words that are neither function words nor verb forms, ending in a name's
+    head noun (``commission``, ``act``, ``conference``), is a name when a
+    capitalised word inside a sentence opens it, unless a proper adjective on
+    its own does (``French trade agreements``). A legal name dated by ``of``
+    and a year is a name even after ``the`` (``the encumbered estates act of
+    1849``), as long as a word stands before the head: ``the treaty of 1919`` stays.
+    """
+    chunks = _chunks(text)
+    heads = _name_heads("ORG", "FAC", "LAW", "LOC", "EVENT")
+    out: list[int] = []
+    for j, c in enumerate(chunks):
+        if not (_lost_lowercase(c, lost) and _head_of(c.core, heads)) or _starts_sentence(text, c.core_start):
+            continue
+        i = j
+        while i > 0 and _run_continues(text, chunks[i - 1], chunks[i], lost):
+            i -= 1
+        run, opener = chunks[i:j], chunks[i - 1] if i > 0 else None
+        if not run or opener is None:
+            continue
+        dated = (
+            j + 2 < len(chunks) and c.open_right and chunks[j + 1].text == "of"
+            and _YEAR.match(chunks[j + 2].text) is not None and _head_of(c.core, _name_heads("LAW"))
+        )
+        verbs = [r for r in run if _verb_form(r.core)]
+        named = (
+            not verbs and opener.core == opener.text and _capitalised(opener)
+            and not _starts_sentence(text, opener.core_start) and not _adjective_before(chunks, i)
+        )
+        # only the first word of a dated legal name may be a participle: ``the encumbered estates act of 1849``
+        if named or dated and verbs in ([], run[:1]) and _function_word(opener.core.lower()):
+            out += [r.core_start for r in run] + [c.core_start]
+    return out
+
+
+def _lost_lowercase(chunk: _Chunk, lost: frozenset[str]) -> bool:
+    return chunk.core.isalpha() and chunk.core.islower() and chunk.core[0] in lost
+
+
+def _head_of(word: str, heads: frozenset[str]) -> bool:
+    return word in heads or word.endswith("s") and word[:-1] in heads
+
+
+def _run_continues(text: str, prev: _Chunk, chunk: _Chunk, lost: frozenset[str]) -> bool:
+    """Whether ``prev`` joins ``chunk`` in a run of lowercase content words with lost capitals."""
+    return (
+        prev.core == prev.text and chunk.open_left and _lost_lowercase(prev, lost)
+        and not _function_word(prev.core) and not _starts_sentence(text, prev.core_start)
+    )
+
+
+_DAYS = frozenset(name.lower() for name in calendar.day_name)
+# words that follow a person's name as its subject but not a bare common noun (``Peel must``, ``Peel resigned``)
+_AUXILIARIES = frozenset("was had has is did does must would could should will might can may".split())
+
+
+def _given_name(word: str) -> bool:
+    """A capitalised word that names a person (``Robert``, ``Gordon``): the lexicon has it as a name, English
+    nearly always capitalises it, and it is no place, people, day or month.
+    """
+    lower = word.lower()
+    return (
+        word[:1].isupper() and word[1:].islower() and word.isalpha() and _title_odds(lower) > 2.4
+        and lower in _lexicon()[1] and lower not in _place_names_cached() and not _proper_adjective(lower)
+        and lower not in _DAYS and lower not in _MONTHS
+    )
+
+
+def _surnames(text: str, lost: frozenset[str]) -> list[int]:
+    """Starts of surnames after a given name (``Robert peel``) and of their later mentions as a name (``peel's``).
+
+    A word English sometimes capitalises after a given name is the person's
+    surname (``Gordon brown``, ``Jim crow``), unless it is a function word, a
+    verb form or a plural (``Jupiter missiles``), or a capitalised word before
+    the given name shows it to be part of another name (``San Diego sector``).
+    A surname the document gives (``Robert Peel``) is the person again where it
+    reads as a name: a possessive (``peel's``) or a subject before an auxiliary
+    or a past tense (``peel resigned``), without an article or adjective
+    before it. The common noun stays (``to peel the orange``, ``snow fell``).
+    """
+    chunks = _chunks(text)
+    out = [c.core_start for k, c in enumerate(chunks) if k > 0 and _after_given_name(text, chunks, k, lost)]
+    names = {
+        c.core.lower() for prev, c in pairwise(chunks)
+        if (_capitalised(c) or c.core_start in out) and c.core[1:].islower() and c.core.isalpha() and c.open_left
+        and prev.core == prev.text and _given_name(prev.core) and not _starts_sentence(text, prev.core_start)
+    }
+    for k in range(1, len(chunks)):
+        c, prev = chunks[k], chunks[k - 1]
+        if c.core not in names or c.core[0] not in lost or c.core_start in out:
+            continue
+        if prev.core.lower() in ("the", "a", "an") or prev.core in _adjectives() and not _function_word(prev.core):
+            continue
+        nxt = chunks[k + 1] if k + 1 < len(chunks) else None
+        possessive = c.text[len(c.core):][:2] in ("'s", "’s") and c.open_left
+        subject = c.open_right and nxt is not None and nxt.core.islower() and (
+            nxt.core in _AUXILIARIES or nxt.core.endswith("ed") and _verb_form(nxt.core)
+        )
+        if possessive or subject:
+            out.append(c.core_start)
+    return out
+
+
+def _after_given_name(text: str, chunks: list[_Chunk], k: int, lost: frozenset[str]) -> bool:
+    """Whether chunk ``k`` is a lowercase surname after a given name (``Robert peel.``, ``Gordon brown announced``)."""
+    c, prev = chunks[k], chunks[k - 1]
+    word = c.core
+    if not _lost_lowercase(c, lost) or _function_word(word) or _verb_form(word) or word.endswith("ing"):
+        return False
+    if not (prev.core == prev.text and c.open_left and _given_name(prev.core)):
+        return False
+    plural = word.endswith("s") and (_lowercase_word(word[:-1]) or _lowercase_word(word[:-3] + "y"))
+    if _starts_sentence(text, prev.core_start) or _title_odds(word) <= -3.0 or plural:
+        return False
+    before = chunks[k - 2] if k >= 2 else None
+    if (
+        before is not None and before.core == before.text and _capitalised(before)
+        and not (_given_name(before.core) or _title_common(before.core))
+        and not _starts_sentence(text, before.core_start)
+    ):
+        return False  # ``San Diego sector``, ``Prince Edward counties``: the given name is inside another name
+    nxt = chunks[k + 1] if k + 1 < len(chunks) else None
+    return not c.open_right or nxt is None or not _capitalised(nxt)
 
 
 # --- the cleaner -----------------------------------------------------------------

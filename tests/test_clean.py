@@ -409,6 +409,13 @@ ODDS_LOST = frozenset("bcdghimprstu")
         ("cases under title IX and section VI", "cases under Title IX and Section VI"),  # a name with a numeral
         ("The bank of England bought; the bank's reserve fell",
          "The Bank of England bought; the Bank's reserve fell"),  # the short form of a name the text uses
+        ("the National monetary commission met", "the National Monetary Commission met"),  # a run to a head noun
+        ("the Economic cooperation council paid", "the Economic Cooperation Council paid"),
+        ("the straits convention of 1841 held", "the Straits Convention of 1841 held"),  # a dated legal name
+        ("as Sir Robert peel, then Gordon brown and Jim crow",
+         "as Sir Robert Peel, then Gordon Brown and Jim Crow"),  # a surname after a given name
+        ("Sir Robert Peel spoke; then peel's party split, and peel resigned.",
+         "Sir Robert Peel spoke; then Peel's party split, and Peel resigned."),  # the surname read as a name
     ],
 )
 def test_restore_names_by_case_odds(text_in: str, text_out: str) -> None:
@@ -461,6 +468,12 @@ def test_restore_names_by_case_odds(text_in: str, text_out: str) -> None:
         "born in II Corps",  # a function word before a numeral
         "savers in Britain and the Netherlands",  # ``The Netherlands`` in the gazetteer, but ``the`` in prose
         "the treaty of 1919 and the treaty's terms",  # no name ``Treaty of ...`` in the text
+        "Britain signed trade agreements",  # a verb opens no name
+        "the British trade council met",  # nor a proper adjective on its own
+        "the first treaty of 1919",  # a function word before a dated head
+        "the San Diego sector grew",  # a given name inside another name
+        "American Jupiter missiles and Robert bought it",  # a plural or a verb after a given name
+        "John Snow mapped it; snow fell, the snow's depth grew, and they peel potatoes.",  # the common noun
     ],
 )
 def test_restore_names_by_case_odds_leaves_alone(text: str) -> None:
