@@ -16,7 +16,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -891,7 +891,9 @@ class _Chunk:
         return self.core_start + len(self.core) == self.start + len(self.text)
 
 
-def _chunks(text: str) -> list[_Chunk]:
+@lru_cache(maxsize=2)
+def _chunks(text: str) -> tuple[_Chunk, ...]:
+    """The text's chunks; cached, as successive name rules read the same text until one of them changes it."""
     out = []
     for m in _CHUNK.finditer(text):
         piece = m.group()
@@ -901,7 +903,7 @@ def _chunks(text: str) -> list[_Chunk]:
             if core.endswith(mark):
                 core = core[: -len(mark)]
         out.append(_Chunk(m.start(), piece, m.start() + left, core))
-    return out
+    return tuple(out)
 
 
 def _name_by_itself(word: str) -> bool:
@@ -1352,7 +1354,7 @@ def _place_phrase_words(text: str, lost: frozenset[str]) -> list[int]:
     return out
 
 
-def _inside_name(chunks: list[_Chunk], k: int) -> bool:
+def _inside_name(chunks: Sequence[_Chunk], k: int) -> bool:
     """Whether chunk ``k`` (after a capitalised word) stands before a capitalised common word of the same name.
 
     Up to two linking words may come between (``Nations office of outer Space``,
@@ -1383,7 +1385,7 @@ def _proper_adjective(word: str) -> bool:
     return word in _adjectives() and _title_odds(word) > 0.5 and not word.endswith("ed")
 
 
-def _adjective_before(chunks: list[_Chunk], k: int) -> bool:
+def _adjective_before(chunks: Sequence[_Chunk], k: int) -> bool:
     """Whether a proper adjective stands before chunk ``k`` on its own, not inside a name (``Senator Frank church``)."""
     if k < 1 or not _proper_adjective(chunks[k - 1].core.lower()):
         return False
@@ -1396,9 +1398,14 @@ def _function_word(word: str) -> bool:
 
     Function words end no name, and start none unless they are ordinals (``Third World``).
     """
+    return word in _stop_words()
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    return word in STOP_WORDS
+    return frozenset(STOP_WORDS)
 
 
 def _ordinal(word: str) -> bool:
@@ -1535,7 +1542,7 @@ def _head_runs(text: str, lost: frozenset[str]) -> list[int]:
             and not _starts_sentence(text, opener.core_start) and not _adjective_before(chunks, i)
         )
         # only the first word of a dated legal name may be a participle: ``the encumbered estates act of 1849``
-        if named or dated and verbs in ([], run[:1]) and _function_word(opener.core.lower()):
+        if named or dated and verbs in ([], list(run[:1])) and _function_word(opener.core.lower()):
             out += [r.core_start for r in run] + [c.core_start]
     return out
 
@@ -1608,7 +1615,7 @@ def _surnames(text: str, lost: frozenset[str]) -> list[int]:
     return out
 
 
-def _after_given_name(text: str, chunks: list[_Chunk], k: int, lost: frozenset[str]) -> bool:
+def _after_given_name(text: str, chunks: Sequence[_Chunk], k: int, lost: frozenset[str]) -> bool:
     """Whether chunk ``k`` is a lowercase surname after a given name (``Robert peel.``, ``Gordon brown announced``)."""
     c, prev = chunks[k], chunks[k - 1]
     word = c.core
@@ -1674,6 +1681,8 @@ def preload(options: CleanOptions | None = None) -> None:
         _name_heads("ORG")
         _irregular_verb_forms()
         _adjectives()
+        _stop_words()
+        _continents()
 
 
 def clean(raw: RawDocument, options: CleanOptions | None = None) -> CleanDocument:
