@@ -216,8 +216,8 @@ def _join_hyphenated(left: str, right: str, words: Counter[str] | None = None) -
     up where the text writes ``hardliners``, and kept where it writes ``hard-liners``.
 
     A compound keeps its hyphen when the dictionary lists it hyphenated, or
-    when both halves are words and the closed-up form is not a common word
-    (``government-sponsored``, ``non-military``). A half that is no word
+    when both halves are words or names and the closed-up form is not a common word
+    (``government-sponsored``, ``non-military``, ``Somali-inhabited``, ``All-Russian``). A half that is no word
     (``inform-`` / ``ation``) means a word was hyphenated at the line end.
     (Word frequencies of the hyphenated form cannot decide: wordfreq splits it
     into two words, whose frequency says nothing about the compound.)
@@ -235,7 +235,14 @@ def _join_hyphenated(left: str, right: str, words: Counter[str] | None = None) -
         return _zipf(joined) >= 4.0
     if _zipf(joined) >= 3.0 or joined in lower:
         return True
-    return not (_is_word(left.lower()) and _is_word(right.lower()))
+    return not (_hyphen_half(left.lower()) and _hyphen_half(right.lower()))
+
+
+def _hyphen_half(word: str) -> bool:
+    """Whether ``word`` can stand as one half of a hyphenated compound: a word, or a name (``Somali-inhabited``)
+    that English knows and long enough not to be a fragment of one (``Ald-`` / ``rin``, ``dynas-`` / ``tic``).
+    """
+    return _is_word(word) or len(word) >= 4 and _zipf(word) >= 2.0 and (_proper_only(word) or _name_by_odds(word))
 
 
 _PREFIXES = frozenset(
@@ -252,20 +259,26 @@ def _is_word(word: str) -> bool:
 def _join_split_word(left: str, right: str, words: Counter[str] | None = None) -> bool:
     """Whether a stray break split one word (``space p`` / ``rogram``).
 
-    The joined word must be common, and a half no word, or the joined word
-    ten times as frequent as the two words side by side (``nu`` / ``clear``,
-    but ``a`` / ``way`` and ``per`` / ``cent`` stay apart), or more frequent
-    and written whole elsewhere in the document (``words``, its lowercase word
-    counts): ``con`` / ``trolling`` where the text says ``controlling``.
+    Where neither half is a word, English need only know the joined word (``imm``
+    / ``unising``, ``t`` / ``okamak``). Where one half is a word, the joined word
+    must be common, or fairly common and no name of its own (``f`` / ``oreseen``,
+    ``na`` / ``mibian``, but ``San`` / ``diego`` stay apart).
+    Where both are, the joined word must be ten times as frequent as the two words
+    side by side (``nu`` / ``clear``, but ``a`` / ``way`` and ``per`` / ``cent`` stay
+    apart), or more frequent and written whole elsewhere in the document
+    (``words``, its lowercase word counts): ``con`` / ``trolling`` where the text
+    says ``controlling``.
     """
     if not (left.isalpha() and right.isalpha() and right[:1].islower()):
         return False
     joined = (left + right).lower()
-    known = _zipf(joined) >= 3.0 or _zipf(joined) >= 2.0 and _lowercase_word(joined)
-    if not known:
-        return False
-    if not (_is_word(left.lower()) and _is_word(right.lower())):
-        return True
+    halves = _is_word(left.lower()) + _is_word(right.lower())
+    if halves == 0:
+        return _zipf(joined) > 0.0
+    if halves == 1:
+        return _zipf(joined) >= 3.0 or _zipf(joined) >= 2.0 and (
+            _lowercase_word(joined) or joined in _irregular_verb_forms() or _proper_only(joined)
+        )
     apart = _zipf(f"{left} {right}".lower())
     return _zipf(joined) > apart + 1.0 or words is not None and words[joined] > 0 and _zipf(joined) > apart
 
@@ -477,13 +490,16 @@ def _starts_sentence(text: str, start: int) -> bool:
 
     Quotes and brackets around the break do not count: ``fortnight." It``, ``money. "Contributions``; but
     the stop must be followed by something (``.com`` and ``3.5`` start nothing). A short label opening
-    a block or a sentence (``Finding 2: the``) ends like a sentence.
+    a block or a sentence (``Finding 2: the``) ends like a sentence, and so does a colon that opens a
+    quotation (``put it plainly: "They``).
     """
-    before = text[max(0, start - 12):start].rstrip(" \"“”‘’'()[]")
+    window = text[max(0, start - 12):start]
+    before = window.rstrip(" \"“”‘’'()[]")
     if not before or before.endswith("\n"):
         return True
     if before[-1] == ":":
-        return _LABEL.search(text, max(0, start - 40), start) is not None
+        quoted = any(mark in window[len(before):] for mark in "\"“‘")
+        return quoted or _LABEL.search(text, max(0, start - 40), start) is not None
     return before[-1] in ".!?" and text[start - 1] != before[-1] and not _ABBREVIATION.search(before)
 
 
@@ -738,13 +754,15 @@ def _names_in_text(text: str, tokens: list[re.Match[str]], lost: frozenset[str])
 
 
 def _small_caps_word(text: str, m: re.Match[str], first: bool, names: frozenset[str] = frozenset()) -> str:
-    """The normal case of a word set in small caps: lowercase, but capitalised for names, dates, starts and ``I``.
+    """The normal case of a word set in small caps: lowercase, but capitalised for names, dates, starts, initials
+    (``F. W. de Klerk``) and ``I``.
 
     ``names`` are the words the document writes capitalised elsewhere (:func:`_names_in_text`).
     """
     lower = m.group().lower()
     word = lower.rstrip(".")
-    if first or word == "i" or word in names or _proper_only(word) or _month_by_date(text, m):
+    initial = len(lower) == 2 and lower.endswith(".") and re.match(r" [A-Z]", text[m.end():m.end() + 2]) is not None
+    if first or initial or word == "i" or word in names or _proper_only(word) or _month_by_date(text, m):
         return lower[:1].upper() + lower[1:]
     return lower
 
@@ -825,14 +843,16 @@ def _small_caps_spans(
         while j < len(tokens) and small_capsish(tokens[j].group()):
             j += 1
         run = tokens[i:j]
-        # One such word alone inside a sentence is an acronym: ``The cHiPS and Science Act``, ``CoViD-19``.
-        alone = len(run) == 1 and not _starts_sentence(text, run[0].start())
+        # One such word alone inside a sentence is an acronym: ``The cHiPS and Science Act``, ``CoViD-19``. A
+        # lowercase word beside it, all of whose letters are lost, shows no small caps: ``DETEr, a system``.
+        shown = [t for t in run if any(c.isupper() for c in t.group())]
+        alone = len(shown) <= 1 and bool(run) and not _starts_sentence(text, run[0].start())
         if sum(inner_caps(t.group()) for t in run) >= 2 or not alone and any(
             len(t.group()) > 4 and inner_caps(t.group()) and sum(c.isupper() for c in t.group()) >= 3 for t in run
         ):
             for t in run:
                 if inner_caps(t.group()) or t is not run[0]:
-                    first = t is run[0] and _starts_sentence(text, t.start())
+                    first = _starts_sentence(text, t.start())
                     out[t.start()] = _small_caps_word(text, t, first, names)
         i = max(j, i + 1)
     return out
@@ -933,9 +953,12 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
     Only words that start with a lost letter are touched, and only on evidence:
     the lexicon knows the word only as a name (``ukraine``, ``orion``), or
     English writes it capitalised far more often than not (``ruhr``,
-    ``moltke``: :class:`_CaseTables`); all its letters are lost and English
-    writes it in capitals (``gdp``); a month name stands in a date (:func:`_month_by_date`); an
-    acronym in brackets spells the phrase before it (``european Space Agency
+    ``moltke``: :class:`_CaseTables`) and it does not stand as a common word
+    (``a weaker federation``, ``it lets``: :func:`_common_use`); all its
+    letters are lost and English writes it in capitals (``gdp``), or it spells
+    the initials of a name in the document (``the erm`` beside the ``Exchange
+    rate mechanism``); a month name stands in a date (:func:`_month_by_date`);
+    an acronym in brackets spells the phrase before it (``european Space Agency
     (ESA)``); a multi-word place name (``new Zealand``); a capitalised common
     noun follows the word, so the two are a name (``united States``,
     ``experiment Logistics``), or the word sits between capitalised words of
@@ -988,7 +1011,7 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
         elif word in _COMPASS:
             if _region(text, m):
                 capitalise(m.start())  # ``the South``, but ``go north``, ``north of the equator``
-        elif _name_by_odds(word, margin=1.5 if _set_off(text, m) else 0.0):
+        elif _name_by_odds(word, margin=1.5 if _set_off(text, m) else 0.0) and not _common_use(text, m):
             capitalise(m.start())  # ``Britain, meanwhile, waited``: a word set off by commas needs better odds
     current = "".join(view)
     for start in _acronym_definitions(current, lost) + _place_phrase_words(current, lost):
@@ -1000,6 +1023,8 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
             break
         for start in starts:
             capitalise(start)
+    for start in _spelled_acronyms("".join(view), lost):
+        capitalise(start)
     for start in _head_runs("".join(view), lost):
         capitalise(start)
     for start in _surnames("".join(view), lost):
@@ -1236,6 +1261,32 @@ def _region(text: str, m: re.Match[str]) -> bool:
     )
 
 
+# Determiners after which an English word is a common noun, not a name: ``a weaker federation``, ``its arsenal``.
+_COMMON_DETERMINERS = frozenset("a an its his her their our my your some any every each another".split())
+# Subject pronouns, after which an English word is a verb: ``it lets``, ``I don't``.
+_PRONOUNS = frozenset("i it he she we they you us".split())
+
+
+def _common_use(text: str, m: re.Match[str]) -> bool:
+    """Whether an English word stands as a common noun: after a determiner names do not take, perhaps with an
+    adjective between (``a weaker federation``, ``its small arsenal``), or as a verb after a pronoun (``it lets``).
+
+    Proper adjectives (``a Soviet design``), words English nearly always capitalises (``a Michigan
+    congressman``) and words before a name's head noun (``a Senate committee``) may still be names.
+    """
+    word = m.group()
+    if not _lowercase_word(word) or _proper_adjective(word):
+        return False  # ``a Soviet design``
+    before = re.findall(r"[\w’'-]+|[^\w\s]", text[max(0, m.start() - 40):m.start()])
+    if before and before[-1].lower() in _PRONOUNS and (before[-1] == "I" or not before[-1].isupper()):
+        return True  # not after the acronyms ``US`` and ``IT``
+    following = re.match(r" ([a-z]+)", text[m.end():m.end() + 30])
+    if _title_odds(word) >= 2.0 or following is not None and _name_head(following.group(1)):
+        return False  # a name that English nearly always capitalises or that qualifies a body: ``a Senate committee``
+    adjective = len(before) >= 2 and before[-1].islower() and before[-1] in _adjectives()
+    return bool(before) and (before[-1] in _COMMON_DETERMINERS or adjective and before[-2] in _COMMON_DETERMINERS)
+
+
 def _set_off(text: str, m: re.Match[str]) -> bool:
     """Whether the word matched by ``m`` stands between commas (``, meanwhile,``), as sentence adverbs do."""
     return text[m.end():m.end() + 1] == "," and text[max(0, m.start() - 2):m.start()] == ", "
@@ -1335,6 +1386,65 @@ def _acronym_definitions(text: str, lost: frozenset[str]) -> list[int]:
     return out
 
 
+def _spelled_acronyms(text: str, lost: frozenset[str]) -> list[int]:
+    """Starts of the lost capitals of acronyms that a name in the document spells, and of that name's words.
+
+    ``the erm`` (or ``Erm``) is the ERM where the document names the ``Exchange
+    rate mechanism``: a short token whose lowercase letters are all lost,
+    spelling the initials of a name's words (:func:`_initialisms`), is that
+    name's acronym wherever it stands, though no bracket defines it; and the
+    acronym shows the name's lowercase words to be part of it (``Exchange Rate
+    Mechanism``). Function words (``us``, not ``United States``) and words English
+    writes in lowercase more often than in capitals (``cap``, ``act``) are no acronyms.
+    """
+    chunks = _chunks(text)
+    tokens: dict[str, list[_Chunk]] = {}
+    for c in chunks:
+        core, lower = c.core, c.core.lower()
+        if 2 <= len(core) <= 6 and core.isalpha() and not core.isupper() and all(
+            ch.isupper() or ch in lost for ch in core
+        ):
+            tokens.setdefault(lower, []).append(c)
+    names = _initialisms(text, chunks, lost)
+    out: list[int] = []
+    for lower, found in tokens.items():
+        if lower not in names or _function_word(lower):
+            continue
+        upper_odds = _case_tables().upper.get(lower, float("-inf"))
+        if _zipf(lower) >= 3.5 and not upper_odds > max(0.0, _title_odds(lower)):
+            continue
+        out += [c.core_start + i for c in found for i, ch in enumerate(c.core) if ch.islower()]
+        out += [w.core_start for w in names[lower] if w.core[0].islower()]
+    return out
+
+
+def _initialisms(text: str, chunks: list[_Chunk], lost: frozenset[str]) -> dict[str, list[_Chunk]]:
+    """The words of the document's names of two to six words, keyed by their initials (``erm``).
+
+    A name opens with a capitalised word inside a sentence; its other words are
+    capitalised or have lost their capitals, and function words of names may
+    link them (``Bank of England``). Every opening part of a name counts.
+    """
+    out: dict[str, list[_Chunk]] = {}
+    for k, first in enumerate(chunks):
+        if not (_capitalised(first) and first.core.isalpha() and first.open_right):
+            continue
+        if _starts_sentence(text, first.core_start) or first.core.lower() in _NAME_FUNCTION:
+            continue
+        words, j = [first], k + 1
+        while j < len(chunks) and len(words) < 6 and chunks[j - 1].core == chunks[j - 1].text:
+            core = chunks[j].core
+            if not (core.isalpha() and chunks[j].open_left):
+                break
+            if core not in _NAME_FUNCTION:
+                if not (core[0].isupper() or core[0] in lost):
+                    break
+                words.append(chunks[j])
+                out.setdefault("".join(w.core[0].lower() for w in words), list(words))
+            j += 1
+    return out
+
+
 def _place_phrase_words(text: str, lost: frozenset[str]) -> list[int]:
     """Starts of lowercase words of multi-word place names with another word capitalised (``new Zealand``)."""
     phrases = _place_phrases()
@@ -1391,6 +1501,13 @@ def _adjective_before(chunks: Sequence[_Chunk], k: int) -> bool:
         return False
     before = chunks[k - 2] if k >= 2 else None
     return before is None or not _capitalised(before) or before.core.lower() in _NAME_FUNCTION
+
+
+def _common_word(word: str) -> bool:
+    """A common noun or other word English writes in lowercase: in the lexicons, or mostly lowercase in
+    English's case statistics where the lexicons spell it otherwise (``cooperation``).
+    """
+    return _lowercase_word(word) or _zipf(word) >= 3.0 and _title_odds(word) < -2.0
 
 
 def _function_word(word: str) -> bool:
@@ -1463,7 +1580,7 @@ def _name_run_words(text: str, lost: frozenset[str]) -> list[int]:
                 out.append(chunk.core_start)  # ``russian Soyuz``, ``paul Wolfowitz``, ``federal Reserve``
                 continue
             if (
-                not _name_by_itself(following) and _lowercase_word(following) and nxt.core[1:].islower()
+                not _name_by_itself(following) and _common_word(following) and nxt.core[1:].islower()
                 and not _proper_adjective(following)  # ``best Soviet designs``: the name starts at the adjective
                 and (
                     between and (not word.endswith("ed") or _title_odds(prev.core.lower()) < 0.0)  # not ``Ford issued``
