@@ -1418,7 +1418,7 @@ def _spelled_acronyms(text: str, lost: frozenset[str]) -> list[int]:
     return out
 
 
-def _initialisms(text: str, chunks: list[_Chunk], lost: frozenset[str]) -> dict[str, list[_Chunk]]:
+def _initialisms(text: str, chunks: Sequence[_Chunk], lost: frozenset[str]) -> dict[str, list[_Chunk]]:
     """The words of the document's names of two to six words, keyed by their initials (``erm``).
 
     A name opens with a capitalised word inside a sentence; its other words are
