@@ -240,9 +240,14 @@ def _join_hyphenated(left: str, right: str, words: Counter[str] | None = None) -
 
 def _hyphen_half(word: str) -> bool:
     """Whether ``word`` can stand as one half of a hyphenated compound: a word, or a name (``Somali-inhabited``)
-    that English knows and long enough not to be a fragment of one (``Ald-`` / ``rin``, ``dynas-`` / ``tic``).
+    or accented foreign word (``aide-mémoire``) that English knows and long enough not to be a fragment of one
+    (``Ald-`` / ``rin``, ``dynas-`` / ``tic``). English words are not accented, so an accented half is no piece of one.
     """
-    return _is_word(word) or len(word) >= 4 and _zipf(word) >= 2.0 and (_proper_only(word) or _name_by_odds(word))
+    if _is_word(word) or len(word) < 4:
+        return _is_word(word)
+    return not word.isascii() and _zipf(word) >= 1.5 or _zipf(word) >= 2.0 and (
+        _proper_only(word) or _name_by_odds(word)
+    )
 
 
 _PREFIXES = frozenset(
@@ -267,7 +272,9 @@ def _join_split_word(left: str, right: str, words: Counter[str] | None = None) -
     side by side (``nu`` / ``clear``, but ``a`` / ``way`` and ``per`` / ``cent`` stay
     apart), or more frequent and written whole elsewhere in the document
     (``words``, its lowercase word counts): ``con`` / ``trolling`` where the text
-    says ``controlling``.
+    says ``controlling``. A two-letter left half that prose seldom writes alone
+    (:func:`_prefix_fragment`) needs only a fairly common joined word: ``al`` / ``located``, ``re`` / ``strict``,
+    unless it is an acronym (``UN`` / ``able``).
     """
     if not (left.isalpha() and right.isalpha() and right[:1].islower()):
         return False
@@ -279,8 +286,19 @@ def _join_split_word(left: str, right: str, words: Counter[str] | None = None) -
         return _zipf(joined) >= 3.0 or _zipf(joined) >= 2.0 and (
             _lowercase_word(joined) or joined in _irregular_verb_forms() or _proper_only(joined)
         )
+    if _prefix_fragment(left.lower()) and not left.isupper():  # not ``UN`` / ``able``
+        return _zipf(joined) >= 2.5 and _lowercase_word(joined)
     apart = _zipf(f"{left} {right}".lower())
     return _zipf(joined) > apart + 1.0 or words is not None and words[joined] > 0 and _zipf(joined) > apart
+
+
+def _prefix_fragment(word: str) -> bool:
+    """Whether ``word`` is two letters that prose rarely ends a line with as a word of their own:
+    no function word (``al``, ``de``, ``un``), or a prefix (``re``, a function word only as the contraction ``'re``).
+
+    Wordfreq counts them as words from names, abbreviations and foreign phrases (``et al``, ``de la``).
+    """
+    return len(word) == 2 and (word in _PREFIXES or not _function_word(word))
 
 
 def _is_heading(line: str, following: str | None, max_len: float = 70, lost: frozenset[str] = frozenset()) -> bool:

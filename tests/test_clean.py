@@ -62,6 +62,13 @@ def _raw(text: str) -> RawDocument:
         ("began a \nround of talks", "began a round of talks"),
         ("warned nu \nclear weapons", "warned nuclear weapons"),
         ("the his \ntory of", "the history of"),
+        ("funds were al \nlocated to", "funds were allocated to"),  # a two-letter fragment
+        ("the re \nopening of", "the reopening of"),
+        ("was un \nproductive work", "was unproductive work"),
+        ("as Smith et al \nargued", "as Smith et al argued"),  # no joined word
+        ("the de \nfacto ruler", "the de facto ruler"),  # a rare joined word
+        ("it was me \nrely who", "it was me rely who"),  # a function word
+        ("and so the UN \nable to act", "and so the UN able to act"),  # an acronym
         ("a t \nokamak is", "a tokamak is"),  # neither half a word
         ("consists of imm \nunising all", "consists of immunising all"),
         ("had not f \noreseen it", "had not foreseen it"),  # one half a word
@@ -70,6 +77,8 @@ def _raw(text: str) -> RawDocument:
         ("the non-party All-\nrussian committee", "the non-party All-russian committee"),
         ("Armstrong and Ald-\nrin walked", "Armstrong and Aldrin walked"),  # no name so short
         ("when dynas-\ntic interest", "when dynastic interest"),  # nor one English does not know
+        ("the Hyde Park aide-\nmémoire of 1944", "the Hyde Park aide-mémoire of 1944"),  # an accented word
+        ("the new ré-\ngime fell", "the new régime fell"),  # ... not an accented fragment
         ("the severe 1920-\n21 slump", "the severe 1920-21 slump"),
         ("by the mid-\n1870s, when", "by the mid-1870s, when"),
         ("aged 11 to 17-\nyear-olds", "aged 11 to 17-year-olds"),
