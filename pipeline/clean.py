@@ -1041,20 +1041,12 @@ def restore_names(text: str, lost: frozenset[str] | None = None) -> list[Change]
             break
         for start in starts:
             capitalise(start)
-    for start in _spelled_acronyms("".join(view), lost):
-        capitalise(start)
-    for start in _head_runs("".join(view), lost):
-        capitalise(start)
-    for start in _surnames("".join(view), lost):
-        capitalise(start)
-    for start in _title_compound_parts("".join(view), lost):
-        capitalise(start)
-    for start in _named_heads("".join(view), lost):
-        capitalise(start)
-    for start in _known_name_words("".join(view), lost):
-        capitalise(start)
-    for start in _short_names("".join(view), lost):
-        capitalise(start)
+    # each rule reads the text as the rules before it left it
+    for rule in (
+        _spelled_acronyms, _head_runs, _surnames, _title_compound_parts, _named_heads, _known_name_words, _short_names
+    ):
+        for start in rule("".join(view), lost):
+            capitalise(start)
     for m in re.finditer(r"\bMc([a-z])", "".join(view)):
         if text[m.start()] == "m" and m.group(1) in lost:
             capitalise(m.start(1))  # ``mcmahon`` restored as a name is ``McMahon`` (:func:`_restore_mc`)
