@@ -22,6 +22,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any, NamedTuple
 
+from .extract import furniture_key
 from .types import Block, CleanDocument, Edit, FootnoteRef, RawDocument
 
 Change = tuple[int, int, str]
@@ -68,6 +69,68 @@ def normalize_characters(text: str) -> list[Change]:
 
 
 # --- lines into paragraphs ------------------------------------------------------
+
+_PAGE_NUMBER_LINE = re.compile(r"[-\u2013\u2014 ]*(?:page )?\d{1,4}(?: ?(?:of|/) ?\d{1,4})?[-\u2013\u2014 ]*",
+                               re.IGNORECASE)
+_STAMP_LINE = re.compile(r"(?:this content )?downloaded from (?:https?://)?[\w-]+(?:\.[\w-]+)+|"
+                         r"all use subject to https?://|for personal use only", re.IGNORECASE)
+_NUMBERED_HEAD = re.compile(r"(?P<number>\d{1,4}) +(?P<head>\D.*)|(?P<head2>.*\D) +(?P<number2>\d{1,4})")
+_HEAD_WORD = re.compile(r"(?:[A-Z][\w'’.-]*|of|and|the|in|on|for|to|a|an|&|/|[-\u2013\u2014:|,]+)")
+
+
+def page_furniture(text: str) -> list[Change]:
+    """Remove the page numbers, running heads and download stamps a text file kept from its pages.
+
+    PDFs lose these in extraction, where the page layout shows them; a text
+    file from OCR keeps them between the pages' lines, often inside a
+    sentence. A line is furniture when it is a page number alone (not one of
+    a column of numbers), a download stamp (``This content downloaded from
+    10.0.0.1 …``), a short line that recurs with only its numbers changed
+    (``12 JOURNAL OF POLICY HISTORY`` … ``14 JOURNAL OF POLICY HISTORY``), or
+    a title-cased line with a page number at one end that breaks a sentence
+    (no final punctuation before it, lowercase after it) or stands apart from
+    its number by a wide gap, as text laid out from a page does (``Smith /
+    Tariff Politics      13``). The line goes with
+    the blank lines after it, so that :func:`join_lines` runs the sentence on.
+    """
+    lines = text.split("\n")
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    keys = Counter(furniture_key(lines[i]) for i in content if _short_line(lines[i]))
+    numbers = {i for i in content if _PAGE_NUMBER_LINE.fullmatch(lines[i].strip())}
+    changes: list[Change] = []
+    for k, i in enumerate(content):
+        line = lines[i].strip()
+        before = lines[content[k - 1]].rstrip() if k > 0 else ""
+        after = lines[content[k + 1]].lstrip() if k + 1 < len(content) else ""
+        if i in numbers:
+            furniture = not {i - 1, i + 1} & numbers  # a column of numbers is a table
+        elif _STAMP_LINE.match(line):
+            furniture = True
+        else:
+            furniture = _short_line(line) and len(line.split()) > 1 and line[-1] not in TERMINAL + "," and (
+                keys[furniture_key(line)] >= 2
+                or _running_head(line) and ("   " in line or before[-1:] not in TERMINAL and after[:1].islower())
+            )
+        if furniture:
+            end = starts[content[k + 1]] if k + 1 < len(content) else len(text)
+            changes.append((starts[i], end, ""))
+    return changes
+
+
+def _short_line(line: str) -> bool:
+    return len(line.split()) <= 12 and len(line.strip()) <= 90
+
+
+def _running_head(line: str) -> bool:
+    """A page number at one end of title-cased words: ``12 Journal of Policy History``, ``Smith / Tariffs 13``."""
+    m = _NUMBERED_HEAD.fullmatch(line)
+    head = m and (m.group("head") or m.group("head2"))
+    return bool(head) and all(_HEAD_WORD.fullmatch(word) for word in head.split())
+
 
 @lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
@@ -1768,6 +1831,7 @@ def _after_given_name(text: str, chunks: Sequence[_Chunk], k: int, lost: frozens
 
 REPAIRS: dict[str, Repair] = {
     "characters": normalize_characters,
+    "furniture": page_furniture,
     "join-lines": join_lines,
     "spaces": collapse_spaces,
     "footnotes": footnote_numbers,
@@ -1787,7 +1851,8 @@ class CleanOptions:
 
     def repairs(self) -> list[tuple[str, Repair]]:
         wanted = {
-            "characters": self.characters, "join-lines": self.join_lines, "spaces": self.join_lines,
+            "characters": self.characters, "furniture": self.join_lines, "join-lines": self.join_lines,
+            "spaces": self.join_lines,
             "footnotes": self.footnotes, "case": self.case, "names": self.case,
         }
         return [(name, rule) for name, rule in REPAIRS.items() if wanted[name]]

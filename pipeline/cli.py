@@ -31,7 +31,8 @@ def clean_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for flag, help_text in reversed(
         [
             ("--no-case-repair", "Do not restore lost capitals and small caps."),
-            ("--no-join-lines", "Keep the line breaks of the input (no de-hyphenation, no paragraph joining)."),
+            ("--no-join-lines", "Keep the lines of the input (no de-hyphenation, no paragraph joining, no removal of "
+                                 "page numbers and running heads)."),
             ("--no-footnote-repair", "Leave note numbers glued to words."),
         ]
     ):

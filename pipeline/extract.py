@@ -613,13 +613,14 @@ def _furniture(laid: list[tuple[float, list[_Segment]]], body: float) -> set[int
                                                                 if round(s.top) == top)}
         edges.append([s for s in segments if round(s.top) in rows
                       and (s.top < EDGE_ZONE * height or s.bottom > (1 - EDGE_ZONE) * height)])
-    keys = Counter(key for page in edges for key in {_furniture_key(s.text) for s in page})
+    keys = Counter(key for page in edges for key in {furniture_key(s.text) for s in page})
     repeated = max(2.0, 0.25 * sum(1 for _, segments in laid if segments))
     return {id(s) for page in edges for s in page
-            if _PAGE_NUMBER.fullmatch(s.text) or _STAMP.search(s.text) or keys[_furniture_key(s.text)] >= repeated}
+            if _PAGE_NUMBER.fullmatch(s.text) or _STAMP.search(s.text) or keys[furniture_key(s.text)] >= repeated}
 
 
-def _furniture_key(text: str) -> str:
+def furniture_key(text: str) -> str:
+    """What a running head keeps from page to page: its words, lowercased, with any number as ``#``."""
     return " ".join(re.sub(r"\d+", "#", text.lower()).split())
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from itertools import pairwise
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +16,7 @@ from pipeline.clean import (
     join_lines,
     lost_capitals,
     normalize_characters,
+    page_furniture,
     repair,
     restore_capitals,
     restore_names,
@@ -86,6 +88,55 @@ def _raw(text: str) -> RawDocument:
 )
 def test_join_lines(text_in: str, text_out: str) -> None:
     assert repair(join_lines, text_in) == text_out
+
+
+STAMP = "This content downloaded from 128.59.222.107 on Tue, 03 Mar 2020 12:00:00 UTC"
+
+
+@pytest.mark.parametrize(
+    ("text_in", "text_out"),
+    [
+        ("and the\n\n12        JOURNAL OF POLICY HISTORY\n\nadministration fell.", "and the\n\nadministration fell."),
+        ("and the\n12 Journal of Policy History\nadministration fell.", "and the\nadministration fell."),
+        ("the treaty was\n\n14\n\nsigned in 1919.", "the treaty was\n\nsigned in 1919."),
+        ("It ended.\n- 7 -\nIt began.", "It ended.\nIt began."),
+        ("It ended.\n\nPage 3 of 12\n\nIt began.", "It ended.\n\nIt began."),
+        (f"the\n{STAMP}\nAll use subject to https://about.jstor.org/terms\n\nwar", "the\nwar"),
+        ("It ended.\n\nSmith / Tariff Politics        13\n\nIt began.", "It ended.\n\nIt began."),
+        # a head that recurs with its number changed, wherever it stands
+        ("The war\nBULLETIN OF HISTORY 3\nended. Then\nBULLETIN OF HISTORY 4\npeace.",
+         "The war\nended. Then\npeace."),
+        ("12\n\nThe war ended.\n\n13", "The war ended.\n\n"),
+    ],
+)
+def test_page_furniture_removed(text_in: str, text_out: str) -> None:
+    assert repair(page_furniture, text_in) == text_out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the number of states rose to 51\nmembers by 1950, and it grew.",  # a narrow column's line
+        "Exports by year:\n1913\n1914\n1915\nfell each year.",  # a column of numbers
+        "It ended.\n\n2 Methods\n\nWe read the files.",  # a numbered heading
+        "It ended.\n\nConclusion\n\nIt failed.\n\nConclusion\n\nAgain.",  # one word
+        "the pamphlet was\nprinted in London in 1851 and sold\nwidely.",
+        "The data were downloaded from the archive\nin 2019.",
+        "We met.\nThe committee met.\nWe met.\nThe committee met.",  # repeated sentences end in stops
+    ],
+)
+def test_page_furniture_leaves_text_alone(text: str) -> None:
+    assert page_furniture(text) == []
+
+
+def test_page_furniture_is_in_the_edit_log_and_switched_off_with_join_lines() -> None:
+    raw = _raw("Congress had committed itself to higher duties, and the tariff\n\n12 Journal of Policy History\n\n"
+               "rose again.")
+    cleaned = clean(raw)
+    assert cleaned.text == "Congress had committed itself to higher duties, and the tariff rose again."
+    [edit] = [e for e in cleaned.edits if e.rule == "furniture"]
+    assert raw.text[edit.raw_start:edit.raw_end] == "12 Journal of Policy History\n\n" and edit.after == ""
+    assert "Journal of Policy History" in clean(raw, CleanOptions(join_lines=False)).text
 
 
 @pytest.mark.parametrize(
@@ -637,6 +688,28 @@ def test_clean_prose_is_unchanged(text: str) -> None:
     cleaned = clean(_raw(text))
     assert cleaned.text == text
     assert cleaned.edits == ()
+
+
+furniture_line = st.sampled_from([
+    "{n}", "- {n} -", "Page {n}", "{n}        Journal of Policy History", "Journal of Policy History        {n}", STAMP,
+])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(paragraph, st.integers(0, 40)), min_size=2, max_size=4), furniture_line,
+       st.integers(1, 999))
+def test_page_furniture_leaves_the_text_as_if_the_pages_had_none(
+    pages: list[tuple[str, int]], furniture: str, number: int,
+) -> None:
+    # Each page ends inside a sentence when its cut falls inside the paragraph's words.
+    words = " ".join(text for text, _ in pages).split()
+    cuts = sorted({min(cut, len(words) - 1) for _, cut in pages[1:]} - {0})
+    parts = [" ".join(words[a:b]) for a, b in pairwise([0, *cuts, len(words)])]
+    with_furniture = "".join(
+        part + (f"\n\n{furniture.format(n=number + k)}\n\n" if k < len(parts) - 1 else "")
+        for k, part in enumerate(parts)
+    )
+    assert clean(_raw(with_furniture)).text == clean(_raw("\n\n".join(parts))).text
 
 
 damaged_text = st.lists(
