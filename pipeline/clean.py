@@ -1915,8 +1915,22 @@ def clean(raw: RawDocument, options: CleanOptions | None = None) -> CleanDocumen
         edits=tuple(sorted(edits, key=lambda e: (e.raw_start, e.raw_end))),
         footnotes=tuple(FootnoteRef(number, pos) for number, pos in notes),
         raw_offsets=origin,
-        page_starts=raw.page_starts,
+        page_starts=raw.page_starts if len(raw.pages) > 1 else _furniture_pages(edits, raw.text),
     )
+
+
+def _furniture_pages(edits: Sequence[Edit], raw_text: str) -> tuple[int, ...]:
+    """Where pages begin in a text without form feeds: after each run of page furniture that has text on both sides.
+
+    A footer and the next page's head, with only blank lines between, are one run.
+    """
+    runs: list[list[int]] = []
+    for edit in sorted((e for e in edits if e.rule == "furniture"), key=lambda e: e.raw_start):
+        if runs and runs[-1][1] == edit.raw_start:
+            runs[-1][1] = edit.raw_end
+        else:
+            runs.append([edit.raw_start, edit.raw_end])
+    return (0, *(end for start, end in runs if raw_text[:start].strip() and raw_text[end:].strip()))
 
 
 def _apply(

@@ -78,7 +78,7 @@ class Processor:
             doc_id=raw.doc_id,
             path=raw.path,
             sha256=raw.sha256,
-            pages=len(raw.pages),
+            pages=len(cleaned.page_starts),
             clean=cleaned,
             sentences=sentences,
             predictions=predictions,

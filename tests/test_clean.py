@@ -129,6 +129,16 @@ def test_page_furniture_leaves_text_alone(text: str) -> None:
     assert page_furniture(text) == []
 
 
+def test_page_furniture_marks_the_pages_of_a_text_without_form_feeds() -> None:
+    text = ("Page one opens the essay and runs on across the\n\n12        Journal of Policy History\n\n"
+            "break. Page two is all here.\n\n13\n\nJournal of Policy History        14\n\nPage three ends it.\n\n15")
+    cleaned = clean(_raw(text))
+    pages = [cleaned.page_at(cleaned.text.index(s)) for s in ("Page one", "Page two", "Page three")]
+    assert pages == [1, 2, 3] and len(cleaned.page_starts) == 3
+    with_form_feeds = clean(_raw("One.\n\n12\n\nTwo.\fThree."))
+    assert with_form_feeds.page_starts == _raw("One.\n\n12\n\nTwo.\fThree.").page_starts
+
+
 def test_page_furniture_is_in_the_edit_log_and_switched_off_with_join_lines() -> None:
     raw = _raw("Congress had committed itself to higher duties, and the tariff\n\n12 Journal of Policy History\n\n"
                "rose again.")
