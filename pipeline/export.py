@@ -460,28 +460,19 @@ def _html_table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 
 def svg_map(result: DocumentResult) -> str:
-    """The map as inline SVG: layers by distance from the thesis (or an unattached root), left to right by position."""
+    """The map as inline SVG, drawn as a tree: the thesis (and each unattached root) on top, every sentence one row
+    below the sentence it supports or explains, its supporters in essay order beneath it and the node centred over
+    them, so that no two subtrees overlap."""
     parent = {e.source_id: e.target_id for e in result.edges if e.relation in _TREE}
     nodes = sorted(_linked_ids(result) | ({result.thesis} if result.thesis is not None else set()))
     if not nodes:
         return '<svg class="map" width="300" height="40" role="img">' \
                '<text x="10" y="25">no argumentative sentences</text></svg>'
-
-    def depth(node: int) -> int:
-        seen, d = {node}, 0
-        while node in parent and parent[node] not in seen:
-            node = parent[node]
-            seen.add(node)
-            d += 1
-        return d
-
-    layers: dict[int, list[int]] = {}
-    for node in nodes:
-        layers.setdefault(depth(node), []).append(node)
     gap_x, gap_y, radius = 44, 90, 15
-    width = max(len(layer) for layer in layers.values()) * gap_x + gap_x
-    height = (max(layers) + 1) * gap_y + 20
-    position = {node: (gap_x * (k + 1), 30 + gap_y * d) for d, layer in layers.items() for k, node in enumerate(layer)}
+    slots = _tree_slots(nodes, parent, result.thesis)
+    width = int(max(x for x, _ in slots.values()) + 2) * gap_x
+    height = (max(d for _, d in slots.values()) + 1) * gap_y + 20
+    position = {node: (gap_x * (x + 1), 30 + gap_y * d) for node, (x, d) in slots.items()}
     roles = {s.id: p.role for s, p in zip(result.sentences, result.predictions, strict=True)}
     text = {s.id: s.text for s in result.sentences}
     parts = [f'<svg class="map" width="{width}" height="{height}" '
@@ -503,13 +494,45 @@ def svg_map(result: DocumentResult) -> str:
         cx, cy = position[node]
         stroke = ' stroke="#000" stroke-width="3"' if node == result.thesis else (
             ' stroke="#888" stroke-dasharray="3 2"' if node in result.unattached else ' stroke="#555"')
-        parts.append(f'<g class="node {roles[node]}" data-id="{node}"><circle cx="{cx}" cy="{cy}" r="{radius}" '
+        parts.append(f'<g class="node {roles[node]}" data-id="{node}"><circle cx="{cx:g}" cy="{cy:g}" r="{radius}" '
                      f'fill="{ROLE_COLOURS[roles[node]]}"{stroke}>'
                      f'<title>{html.escape(f"{node} {roles[node]}: {text[node]}")}</title>'
-                     f'</circle><text x="{cx}" y="{cy + 4}" text-anchor="middle" font-size="11">{node}</text></g>')
+                     f'</circle><text x="{cx:g}" y="{cy + 4:g}" text-anchor="middle" font-size="11">{node}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
 
+
+
+def _tree_slots(nodes: Sequence[int], parent: Mapping[int, int], thesis: int | None) -> dict[int, tuple[float, int]]:
+    """(column, row) of each node in a tidy tree: leaves take the next free column, a parent sits over its children.
+
+    Roots are the thesis first, then the other nodes without a parent in essay order; a node whose chain of
+    parents loops (which the linker does not produce) is placed as a root.
+    """
+    children: dict[int, list[int]] = {}
+    for node in nodes:
+        if node in parent and parent[node] in nodes:
+            children.setdefault(parent[node], []).append(node)
+    roots = [n for n in nodes if n not in parent or parent[n] not in nodes]
+    roots.sort(key=lambda n: (n != thesis, n))
+    slots: dict[int, tuple[float, int]] = {}
+    next_column = 0.0
+
+    def place(node: int, row: int) -> float:
+        nonlocal next_column
+        slots[node] = (next_column, row)  # claimed before the children, so a loop ends here
+        kids = [k for k in sorted(children.get(node, [])) if k not in slots]
+        if not kids:
+            next_column += 1
+            return slots[node][0]
+        columns = [place(k, row + 1) for k in kids]
+        slots[node] = ((columns[0] + columns[-1]) / 2, row)
+        return slots[node][0]
+
+    for root in roots + [n for n in nodes if n not in roots]:
+        if root not in slots:
+            place(root, 0)
+    return slots
 
 _CSS = (
     "body{font-family:Georgia,serif;max-width:60em;margin:1em auto;padding:0 1em;color:#222}"

@@ -305,3 +305,11 @@ def test_notebook_map_methods(essay, tmp_path) -> None:
 
     two = ArgumentMap([essay, replace(essay, doc_id="other")]).to_networkx()
     assert "tiny:1" in two and "other:6" in two and two.number_of_nodes() == 14
+
+
+def test_map_layout_is_a_tree_without_overlaps() -> None:
+    # 4 and 5 support 2; 2 and 3 support the thesis 1; 6 and 7 point at each other (never made by the linker)
+    slots = export._tree_slots([1, 2, 3, 4, 5, 6, 7], {2: 1, 3: 1, 4: 2, 5: 2, 6: 7, 7: 6}, thesis=1)
+    assert slots[1] == (1.25, 0) and slots[2] == (0.5, 1) and slots[4] == (0.0, 2) and slots[5] == (1.0, 2)
+    assert slots[3] == (2.0, 1)
+    assert len(set(slots.values())) == 7 and {slots[6][1], slots[7][1]} == {0, 1}
