@@ -23,7 +23,7 @@ from itertools import pairwise
 from typing import Any, NamedTuple
 
 from .extract import furniture_key
-from .types import Block, CleanDocument, Edit, FootnoteRef, RawDocument
+from .types import Block, CleanDocument, Edit, Footnote, FootnoteRef, RawDocument
 
 Change = tuple[int, int, str]
 Repair = Callable[[str], list[Change]]
@@ -1967,16 +1967,70 @@ def _apply(
 
 
 def find_blocks(text: str) -> tuple[Block, ...]:
-    """Split cleaned text at blank lines into headings and paragraphs, each paragraph under its section."""
+    """Split cleaned text at blank lines into headings and paragraphs, each paragraph under its section.
+
+    The blocks under a back-matter heading (``Notes``, ``References``, ``Bibliography`` …) are of kind ``notes``
+    or ``references`` instead of ``paragraph``, up to the next heading that is not back matter.
+    """
     blocks: list[Block] = []
     section: str | None = None
+    kind: Any = "paragraph"
     spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text)]
     for k, (start, end) in enumerate(spans):
         chunk = text[start:end]
         following = text[spans[k + 1][0]:spans[k + 1][1]] if k + 1 < len(spans) else None
         if "\n" not in chunk and _is_heading(chunk, following):
             section = chunk.strip()
+            kind = BACK_MATTER.get(_heading_key(section), "paragraph")
             blocks.append(Block("heading", start, end, section))
         else:
-            blocks.append(Block("paragraph", start, end, section))
+            blocks.append(Block(kind, start, end, section))
     return tuple(blocks)
+
+
+BACK_MATTER = {
+    **dict.fromkeys(["notes", "endnotes", "footnotes", "notes and references", "references and notes"], "notes"),
+    **dict.fromkeys(["references", "bibliography", "select bibliography", "selected bibliography", "works cited",
+                     "works consulted", "sources", "sources consulted", "literature cited", "reference list",
+                     "further reading", "suggested reading"], "references"),
+}
+"""Headings of back matter (normalised by :func:`_heading_key`) and the kind of block under them."""
+
+
+def _heading_key(heading: str) -> str:
+    """``5. References`` → ``references``: lowercase, without numbering."""
+    return re.sub(r"^(?:\d{1,2}|[ivx]{1,4})[.)]?\s+", "", heading.lower()).strip()
+
+
+_NOTE_START = re.compile(r"(?:^|(?<=[.)\]\"”’]\s))(\d{1,3})[.)]?\s+(?=[A-Z“\"‘'])")
+
+
+def endnotes(document: CleanDocument) -> tuple[Footnote, ...]:
+    """The numbered notes of a document's notes sections, with their page and text.
+
+    The cleaner joins a notes section's lines into paragraphs, so inside a
+    paragraph a note begins only where the next number in sequence follows the
+    end of a note and comes before a capital (``… 489. 2. See Irwin …``; not
+    ``vol. 2 (London``). Text before a paragraph's first number continues the
+    note before it, as at a page break.
+    """
+    notes: list[list[Any]] = []
+    expected: int | None = None
+    for block in document.blocks:
+        if block.kind != "notes":
+            expected = None
+            continue
+        chunk = document.text[block.start:block.end]
+        cuts = []
+        for m in _NOTE_START.finditer(chunk):
+            if (m.start() == 0 and not cuts) or int(m.group(1)) == expected:
+                cuts.append(m)
+                expected = int(m.group(1)) + 1
+        if not cuts or cuts[0].start() > 0:
+            lead = chunk[:cuts[0].start() if cuts else len(chunk)].strip()
+            if notes and lead:
+                notes[-1][2] = f"{notes[-1][2]} {lead}"
+        for m, after in zip(cuts, [*cuts[1:], None], strict=True):
+            text = chunk[m.end():after.start() if after else len(chunk)].strip()
+            notes.append([m.group(1), document.page_at(block.start + m.start()), text])
+    return tuple(Footnote(number, page, text) for number, page, text in notes)

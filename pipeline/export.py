@@ -109,7 +109,7 @@ def causal_link_rows(result: DocumentResult) -> Iterator[dict[str, Any]]:
 
 
 def footnote_rows(result: DocumentResult) -> Iterator[dict[str, Any]]:
-    """One footnotes.csv row per note of a PDF's footnote zones."""
+    """One footnotes.csv row per note: a PDF's footnote zones, then the notes sections (:func:`.clean.endnotes`)."""
     for note in result.footnotes:
         yield {"doc_id": result.doc_id, "number": note.number, "page": note.page, "text": note.text}
 

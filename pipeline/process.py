@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .classify import RoleModel, load_model
-from .clean import CleanOptions, clean, preload
+from .clean import CleanOptions, clean, endnotes, preload
 from .errors import InputError
 from .extract import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, extract, text_pages
 from .link import link, promote_thesis
@@ -68,7 +68,9 @@ class Processor:
         size = sum(len(line.text) for page in raw.pages for line in page.lines)
         if size > MAX_CHARS:
             raise InputError(raw.path, f"text too long: {size:,} characters (limit {MAX_CHARS:,})")
-        cleaned = bounded_blocks(clean(raw, self.settings.clean))
+        cleaned = clean(raw, self.settings.clean)
+        notes = endnotes(cleaned)
+        cleaned = bounded_blocks(cleaned)
         warnings = raw.warnings + english_warning(cleaned.text)
         sentences = analyze_sentences(cleaned, self.nlp, raw=raw)
         predictions = tuple(self.model.predict(sentences))
@@ -88,7 +90,7 @@ class Processor:
             seconds=time.perf_counter() - started,
             thesis=linked.thesis,
             unattached=linked.unattached,
-            footnotes=raw.footnotes,
+            footnotes=raw.footnotes + notes,
         )
 
 

@@ -96,9 +96,13 @@ class Edit:
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """A heading or a paragraph of the cleaned text."""
+    """A heading, a paragraph, or a block of back matter (``notes``, ``references``) of the cleaned text.
 
-    kind: Literal["heading", "paragraph"]
+    Back matter is the text under a heading such as ``Notes`` or ``Bibliography``: it keeps its place in the cleaned
+    text, but it is not argument, so it yields no sentences.
+    """
+
+    kind: Literal["heading", "paragraph", "notes", "references"]
     start: int
     end: int
     section: str | None

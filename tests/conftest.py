@@ -8,6 +8,27 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "corpus" / "samples" / "china-iss-essay.ocr.txt"
+
+ESSAY_WITH_BACK_MATTER = """The Tariff
+
+The tariff deepened the crash.1 Congress raised duties again.2
+
+5. Notes
+
+1. Frank Taussig, The Tariff History (New York: Putnam, 1931), vol. 2 (of 3), 489. 2. See Douglas
+Irwin, Peddling Protectionism (Princeton, 2011), 12-15.
+
+3. Ibid., 101, a note that runs on over the page
+break.
+
+Bibliography
+
+Irwin, Douglas. Peddling Protectionism. Princeton, 2011.
+
+Appendix
+
+A table of duties follows."""
+"""An essay with a numbered notes section, a bibliography and an appendix after them."""
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 

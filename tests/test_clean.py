@@ -5,6 +5,7 @@ import unicodedata
 from itertools import pairwise
 
 import pytest
+from conftest import ESSAY_WITH_BACK_MATTER
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +13,8 @@ from pipeline.clean import (
     CleanOptions,
     clean,
     collapse_spaces,
+    endnotes,
+    find_blocks,
     footnote_numbers,
     join_lines,
     lost_capitals,
@@ -137,6 +140,25 @@ def test_page_furniture_marks_the_pages_of_a_text_without_form_feeds() -> None:
     assert pages == [1, 2, 3] and len(cleaned.page_starts) == 3
     with_form_feeds = clean(_raw("One.\n\n12\n\nTwo.\fThree."))
     assert with_form_feeds.page_starts == _raw("One.\n\n12\n\nTwo.\fThree.").page_starts
+
+
+def test_back_matter_is_set_apart_and_notes_are_read() -> None:
+    cleaned = clean(_raw(ESSAY_WITH_BACK_MATTER))
+    kinds = [(b.kind, cleaned.text[b.start:b.end][:12]) for b in cleaned.blocks if b.kind != "heading"]
+    assert kinds == [("paragraph", "The tariff d"), ("notes", "1. Frank Tau"), ("notes", "3. Ibid., 10"),
+                     ("references", "Irwin, Dougl"), ("paragraph", "A table of d")]
+    assert [b.start for b in cleaned.paragraphs] == [b.start for b in cleaned.blocks if b.kind == "paragraph"]
+    notes = endnotes(cleaned)
+    assert [(n.number, n.page) for n in notes] == [("1", 1), ("2", 1), ("3", 1)]
+    assert notes[0].text == "Frank Taussig, The Tariff History (New York: Putnam, 1931), vol. 2 (of 3), 489."
+    assert notes[1].text == "See Douglas Irwin, Peddling Protectionism (Princeton, 2011), 12-15."
+    assert notes[2].text == "Ibid., 101, a note that runs on over the page break."
+
+
+@pytest.mark.parametrize("heading", ["Sources of the war", "Notes on method", "Referendum"])
+def test_headings_that_are_not_back_matter(heading: str) -> None:
+    blocks = find_blocks(f"{heading}\n\nThe war began.")
+    assert [b.kind for b in blocks] == ["heading", "paragraph"]
 
 
 def test_page_furniture_is_in_the_edit_log_and_switched_off_with_join_lines() -> None:

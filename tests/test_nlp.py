@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import spacy
+from conftest import ESSAY_WITH_BACK_MATTER
 
 from pipeline.components import default_lexicon, entity_key
 
@@ -29,6 +30,17 @@ def test_sections_and_footnotes_on_sentences(sample_result) -> None:
     noted = [s for s in sample_result.sentences if s.footnotes]
     assert [n for s in noted for n in s.footnotes] == ["1", "2", "3", "4"]
     assert noted[0].text.endswith("in addition to American components.")
+
+
+def test_back_matter_yields_notes_not_sentences(processor) -> None:
+    from pipeline.export import footnote_rows
+
+    result = processor.process_text(ESSAY_WITH_BACK_MATTER, "tariff")
+    assert [s.text for s in result.sentences] == [
+        "The tariff deepened the crash.", "Congress raised duties again.", "A table of duties follows."]
+    assert [s.footnotes for s in result.sentences[:2]] == [("1",), ("2",)]
+    assert [(row["number"], row["text"][:12]) for row in footnote_rows(result)] == [
+        ("1", "Frank Taussi"), ("2", "See Douglas "), ("3", "Ibid., 101, ")]
 
 
 def test_key_entities_found(sample_result) -> None:
