@@ -15,6 +15,7 @@ import math
 import re
 import unicodedata
 from array import array
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ _PAGE_NUMBER_LINE = re.compile(r"[-\u2013\u2014 ]*(?:page )?\d{1,4}(?: ?(?:of|/)
                                re.IGNORECASE)
 _STAMP_LINE = re.compile(r"(?:this content )?downloaded from (?:https?://)?[\w-]+(?:\.[\w-]+)+|"
                          r"all use subject to https?://|for personal use only", re.IGNORECASE)
+_YEAR_LIKE = re.compile(r"1[5-9]\d\d|20\d\d")
 _NUMBERED_HEAD = re.compile(r"(?P<number>\d{1,4}) +(?P<head>\D.*)|(?P<head2>.*\D) +(?P<number2>\d{1,4})")
 _HEAD_WORD = re.compile(r"(?:[A-Z][\w'’.-]*|of|and|the|in|on|for|to|a|an|&|/|[-\u2013\u2014:|,]+)")
 
@@ -93,32 +95,85 @@ def page_furniture(text: str) -> list[Change]:
     Tariff Politics      13``). The line goes with
     the blank lines after it, so that :func:`join_lines` runs the sentence on.
     """
+    lines, starts, content = _lines(text)
+    furniture = _furniture_lines(lines, content)
+    return [(starts[i], starts[content[k + 1]] if k + 1 < len(content) else len(text), "")
+            for k, i in enumerate(content) if i in furniture]
+
+
+def page_notes(text: str) -> list[Change]:
+    """Take out the notes printed at the foot of a page, which a text file keeps among the pages' lines.
+
+    A page ends at page furniture (:func:`page_furniture`) or at the end of the
+    text. Its notes start at a line that begins with the first of the note
+    numbers glued into the page's text (``base.2`` … ``2 See Irwin, …``) and
+    run to the page's end; every numbered line after it carries the next of
+    those numbers, and together they fill at most half the page. Taken out
+    here, they no longer split a sentence that runs on to the next page;
+    :func:`endnotes` reads them from the edit log.
+    """
+    lines, starts, content = _lines(text)
+    furniture = _furniture_lines(lines, content)
+    changes: list[Change] = []
+    page: list[int] = []
+    for i in [*content, None]:
+        if i is not None and i not in furniture:
+            page.append(i)
+            continue
+        first = _foot_notes([lines[j] for j in page])
+        if first is not None:
+            changes.append((starts[page[first]], starts[i] if i is not None else len(text), ""))
+        page = []
+    return changes
+
+
+_NOTE_LINE = re.compile(r" *(\d{1,3})[.)]? +(?=[A-Z“\"‘'])")
+
+
+def _foot_notes(page: Sequence[str]) -> int | None:
+    """The index of the line where a page's foot notes begin, if it has any."""
+    glued: list[int] = []
+    for k, line in enumerate(page):
+        m = _NOTE_LINE.match(line)
+        if k and m and glued and int(m.group(1)) == glued[0] and 2 * (len(page) - k) <= len(page):
+            numbers = [int(n.group(1)) for n in map(_NOTE_LINE.match, page[k:]) if n]
+            if numbers == glued[:len(numbers)]:
+                return k
+        glued += [n for n in map(int, _GLUED_NOTE.findall(line)) if not glued or n > glued[-1]]
+    return None
+
+
+def _lines(text: str) -> tuple[list[str], list[int], list[int]]:
+    """The lines of ``text``, where each starts, and the indices of those that are not blank."""
     lines = text.split("\n")
     starts, pos = [], 0
     for line in lines:
         starts.append(pos)
         pos += len(line) + 1
-    content = [i for i, line in enumerate(lines) if line.strip()]
+    return lines, starts, [i for i, line in enumerate(lines) if line.strip()]
+
+
+def _furniture_lines(lines: Sequence[str], content: Sequence[int]) -> set[int]:
+    """The indices of the page-furniture lines among ``content`` (see :func:`page_furniture`)."""
     keys = Counter(furniture_key(lines[i]) for i in content if _short_line(lines[i]))
     numbers = {i for i in content if _PAGE_NUMBER_LINE.fullmatch(lines[i].strip())}
-    changes: list[Change] = []
+    furniture = set()
     for k, i in enumerate(content):
         line = lines[i].strip()
         before = lines[content[k - 1]].rstrip() if k > 0 else ""
         after = lines[content[k + 1]].lstrip() if k + 1 < len(content) else ""
         if i in numbers:
-            furniture = not {i - 1, i + 1} & numbers  # a column of numbers is a table
+            found = not {i - 1, i + 1} & numbers  # a column of numbers is a table
         elif _STAMP_LINE.match(line):
-            furniture = True
+            found = True
         else:
-            furniture = _short_line(line) and len(line.split()) > 1 and line[-1] not in TERMINAL + "," and (
+            found = _short_line(line) and len(line.split()) > 1 and line[-1] not in TERMINAL + "," and (
                 keys[furniture_key(line)] >= 2
                 or _running_head(line) and ("   " in line or before[-1:] not in TERMINAL and after[:1].islower())
             )
-        if furniture:
-            end = starts[content[k + 1]] if k + 1 < len(content) else len(text)
-            changes.append((starts[i], end, ""))
-    return changes
+        if found:
+            furniture.add(i)
+    return furniture
 
 
 def _short_line(line: str) -> bool:
@@ -126,10 +181,17 @@ def _short_line(line: str) -> bool:
 
 
 def _running_head(line: str) -> bool:
-    """A page number at one end of title-cased words: ``12 Journal of Policy History``, ``Smith / Tariffs 13``."""
+    """A page number at one end of title-cased words: ``12 Journal of Policy History``, ``Smith / Tariffs 13``.
+
+    Not a line that opens in lowercase or ends in a year, as a line of the text may (``the Panic of 1907``).
+    """
     m = _NUMBERED_HEAD.fullmatch(line)
-    head = m and (m.group("head") or m.group("head2"))
-    return bool(head) and all(_HEAD_WORD.fullmatch(word) for word in head.split())
+    if m is None:
+        return False
+    head, number = m.group("head") or m.group("head2"), m.group("number") or m.group("number2")
+    words = head.split()
+    return (bool(words) and words[0][0].isupper() and not _YEAR_LIKE.fullmatch(number)
+            and all(_HEAD_WORD.fullmatch(word) for word in words))
 
 
 @lru_cache(maxsize=65536)
@@ -1831,6 +1893,7 @@ def _after_given_name(text: str, chunks: Sequence[_Chunk], k: int, lost: frozens
 
 REPAIRS: dict[str, Repair] = {
     "characters": normalize_characters,
+    "notes": page_notes,
     "furniture": page_furniture,
     "join-lines": join_lines,
     "spaces": collapse_spaces,
@@ -1851,9 +1914,9 @@ class CleanOptions:
 
     def repairs(self) -> list[tuple[str, Repair]]:
         wanted = {
-            "characters": self.characters, "furniture": self.join_lines, "join-lines": self.join_lines,
-            "spaces": self.join_lines,
-            "footnotes": self.footnotes, "case": self.case, "names": self.case,
+            "characters": self.characters, "notes": self.footnotes, "furniture": self.join_lines,
+            "join-lines": self.join_lines, "spaces": self.join_lines, "footnotes": self.footnotes,
+            "case": self.case, "names": self.case,
         }
         return [(name, rule) for name, rule in REPAIRS.items() if wanted[name]]
 
@@ -2006,7 +2069,8 @@ _NOTE_START = re.compile(r"(?:^|(?<=[.)\]\"”’]\s))(\d{1,3})[.)]?\s+(?=[A-Z�
 
 
 def endnotes(document: CleanDocument) -> tuple[Footnote, ...]:
-    """The numbered notes of a document's notes sections, with their page and text.
+    """The notes a document printed as text, with their page and text: those taken from the foot of its pages
+    (:func:`page_notes`), then the numbered notes of its notes sections.
 
     The cleaner joins a notes section's lines into paragraphs, so inside a
     paragraph a note begins only where the next number in sequence follows the
@@ -2014,6 +2078,8 @@ def endnotes(document: CleanDocument) -> tuple[Footnote, ...]:
     ``vol. 2 (London``). Text before a paragraph's first number continues the
     note before it, as at a page break.
     """
+    foot = [Footnote(number, bisect_right(document.page_starts, edit.raw_start), text)
+            for edit in document.edits if edit.rule == "notes" for number, text in _numbered_lines(edit.before)]
     notes: list[list[Any]] = []
     expected: int | None = None
     for block in document.blocks:
@@ -2033,4 +2099,16 @@ def endnotes(document: CleanDocument) -> tuple[Footnote, ...]:
         for m, after in zip(cuts, [*cuts[1:], None], strict=True):
             text = chunk[m.end():after.start() if after else len(chunk)].strip()
             notes.append([m.group(1), document.page_at(block.start + m.start()), text])
-    return tuple(Footnote(number, page, text) for number, page, text in notes)
+    return (*foot, *(Footnote(number, page, text) for number, page, text in notes))
+
+
+def _numbered_lines(text: str) -> list[tuple[str, str]]:
+    """(number, text) of each note in lines that each start a note (``2 See …``) or continue the one before."""
+    notes: list[list[str]] = []
+    for line in text.split("\n"):
+        m = _NOTE_LINE.match(line)
+        if m:
+            notes.append([m.group(1), line[m.end():].strip()])
+        elif notes and line.strip():
+            notes[-1][1] = f"{notes[-1][1]} {line.strip()}"
+    return [(number, note) for number, note in notes]

@@ -33,7 +33,7 @@ def clean_options(command: Callable[..., Any]) -> Callable[..., Any]:
             ("--no-case-repair", "Do not restore lost capitals and small caps."),
             ("--no-join-lines", "Keep the lines of the input (no de-hyphenation, no paragraph joining, no removal of "
                                  "page numbers and running heads)."),
-            ("--no-footnote-repair", "Leave note numbers glued to words."),
+            ("--no-footnote-repair", "Leave note numbers glued to words and notes at the foot of pages in the text."),
         ]
     ):
         command = click.option(flag, is_flag=True, help=help_text)(command)

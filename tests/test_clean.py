@@ -20,6 +20,7 @@ from pipeline.clean import (
     lost_capitals,
     normalize_characters,
     page_furniture,
+    page_notes,
     repair,
     restore_capitals,
     restore_names,
@@ -159,6 +160,50 @@ def test_back_matter_is_set_apart_and_notes_are_read() -> None:
 def test_headings_that_are_not_back_matter(heading: str) -> None:
     blocks = find_blocks(f"{heading}\n\nThe war began.")
     assert [b.kind for b in blocks] == ["heading", "paragraph"]
+
+
+PAGE_WITH_NOTES = """The collapse of the tariff truce in 1931 owed more to domestic politics than to
+any foreign provocation.1 Congress had already committed itself to higher duties
+on farm goods, and the administration could not retreat without losing its rural
+base.2 The result was a wave of retaliation that no government in Europe could
+
+1 Frank Taussig, The Tariff History of the United States (New York, 1931),
+489.
+2 See Douglas Irwin, Peddling Protectionism (Princeton, 2011), 12-15.
+
+12                         JOURNAL OF POLICY HISTORY
+
+ignore for long. Historians have long debated whether the crash caused the
+tariff.3 The evidence points both ways, and the debate has not closed.
+
+3 Irwin, Peddling Protectionism, 101."""
+
+
+def test_notes_at_the_foot_of_pages_are_taken_out_and_read() -> None:
+    cleaned = clean(_raw(PAGE_WITH_NOTES))
+    assert "could ignore for long. Historians" in cleaned.text and "Taussig" not in cleaned.text
+    assert [(n.number, n.page, n.text) for n in endnotes(cleaned)] == [
+        ("1", 1, "Frank Taussig, The Tariff History of the United States (New York, 1931), 489."),
+        ("2", 1, "See Douglas Irwin, Peddling Protectionism (Princeton, 2011), 12-15."),
+        ("3", 2, "Irwin, Peddling Protectionism, 101."),
+    ]
+    kept = clean(_raw(PAGE_WITH_NOTES), CleanOptions(footnotes=False))
+    assert "Taussig" in kept.text and endnotes(kept) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the numbered line and what follows would be most of the page
+        "It was done.2 The committee met in chapter\n2 The first session\nthen the second\nand the third.",
+        # no note number glued into the page before it
+        "The cabinet met in March and\nthe ministers argued.\nThe cabinet fell and\n3 Ministers resigned.",
+        # numbers other than those glued into the page
+        "It was done.1 Then it was undone.2 And\nagain, and again, and\nagain.\n1 See Taussig.\n3 See Irwin.",
+    ],
+)
+def test_page_notes_leave_text_alone(text: str) -> None:
+    assert page_notes(text) == []
 
 
 def test_page_furniture_is_in_the_edit_log_and_switched_off_with_join_lines() -> None:
