@@ -2069,8 +2069,7 @@ _NOTE_START = re.compile(r"(?:^|(?<=[.)\]\"”’]\s))(\d{1,3})[.)]?\s+(?=[A-Z�
 
 
 def endnotes(document: CleanDocument) -> tuple[Footnote, ...]:
-    """The notes a document printed as text, with their page and text: those taken from the foot of its pages
-    (:func:`page_notes`), then the numbered notes of its notes sections.
+    """The notes a document printed as text: from the foot of its pages (:func:`page_notes`), then its notes sections.
 
     The cleaner joins a notes section's lines into paragraphs, so inside a
     paragraph a note begins only where the next number in sequence follows the
