@@ -17,7 +17,7 @@ import unicodedata
 from array import array
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -77,7 +77,7 @@ _STAMP_LINE = re.compile(r"(?:this content )?downloaded from (?:https?://)?[\w-]
                          r"all use subject to https?://|for personal use only", re.IGNORECASE)
 _YEAR_LIKE = re.compile(r"1[5-9]\d\d|20\d\d")
 _NUMBERED_HEAD = re.compile(r"(?P<number>\d{1,4}) +(?P<head>\D.*)|(?P<head2>.*\D) +(?P<number2>\d{1,4})")
-_HEAD_WORD = re.compile(r"(?:[A-Z][\w'’.-]*|of|and|the|in|on|for|to|a|an|&|/|[-\u2013\u2014:|,]+)")
+_HEAD_WORD = re.compile(r"[A-Z][\w'’.-]*|&|/|[-\u2013\u2014:|,]+")
 
 
 def page_furniture(text: str) -> list[Change]:
@@ -105,42 +105,63 @@ def page_notes(text: str) -> list[Change]:
     """Take out the notes printed at the foot of a page, which a text file keeps among the pages' lines.
 
     A page ends at page furniture (:func:`page_furniture`) or at the end of the
-    text. Its notes start at a line that begins with the first of the note
-    numbers glued into the page's text (``base.2`` … ``2 See Irwin, …``) and
-    run to the page's end; every numbered line after it carries the next of
-    those numbers, and together they fill at most half the page. Taken out
-    here, they no longer split a sentence that runs on to the next page;
-    :func:`endnotes` reads them from the edit log.
+    text. Its notes start, after a blank line, at a line that begins with the
+    first of the note numbers glued into the page's text (``base.2`` … ``2 See
+    Irwin, …``), go
+    on through the lines that follow without a blank line or that begin with
+    the next of those numbers, and fill at most half the page. Taken out here,
+    with the blank lines after them, they no longer split a sentence that runs
+    on to the next page; :func:`endnotes` reads them from the edit log. From
+    a back-matter heading on (``Notes``), notes are a section's (:func:`find_blocks`).
     """
     lines, starts, content = _lines(text)
     furniture = _furniture_lines(lines, content)
     changes: list[Change] = []
     page: list[int] = []
-    for i in [*content, None]:
+    back_matter = next((i for i in content if _heading_key(lines[i]) in BACK_MATTER), None)
+    for i in [*content[:content.index(back_matter) if back_matter is not None else len(content)], None]:
         if i is not None and i not in furniture:
             page.append(i)
             continue
-        first = _foot_notes([lines[j] for j in page])
-        if first is not None:
-            changes.append((starts[page[first]], starts[i] if i is not None else len(text), ""))
+        for first, last in _foot_notes(lines, page):
+            after = content.index(page[last]) + 1
+            changes.append((starts[page[first]], starts[content[after]] if after < len(content) else len(text), ""))
         page = []
     return changes
 
 
-_NOTE_LINE = re.compile(r" *(\d{1,3})[.)]? +(?=[A-Z“\"‘'])")
+_NOTE_LINE = re.compile(r" *(\d{1,3})[.)]? +(?=[^\W\d_]|[“\"‘'])")
 
 
-def _foot_notes(page: Sequence[str]) -> int | None:
-    """The index of the line where a page's foot notes begin, if it has any."""
-    glued: list[int] = []
-    for k, line in enumerate(page):
-        m = _NOTE_LINE.match(line)
-        if k and m and glued and int(m.group(1)) == glued[0] and 2 * (len(page) - k) <= len(page):
-            numbers = [int(n.group(1)) for n in map(_NOTE_LINE.match, page[k:]) if n]
-            if numbers == glued[:len(numbers)]:
-                return k
-        glued += [n for n in map(int, _GLUED_NOTE.findall(line)) if not glued or n > glued[-1]]
-    return None
+def _foot_notes(lines: Sequence[str], page: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """The first and last of ``page`` (indices of ``lines``) of each run of foot notes on the page.
+
+    More than one run is found where a page end went unrecognised and two pages read as one.
+    """
+    pending: list[int] = []  # note numbers glued into the text and not yet found below it
+    k = 0
+    while k < len(page):
+        i = page[k]
+        m = _NOTE_LINE.match(lines[i])
+        if k and m and pending and int(m.group(1)) == pending[0] and i > page[k - 1] + 1:
+            last, found = k, 1
+            for j in range(k + 1, len(page)):
+                n = _NOTE_LINE.match(lines[page[j]])
+                if n and found < len(pending) and int(n.group(1)) == pending[found]:
+                    found += 1
+                elif page[j] != page[j - 1] + 1:
+                    break
+                elif n:
+                    last = -1  # a number out of the page's order: not its notes
+                    break
+                last = j
+            if last >= 0 and 2 * (last - k + 1) <= len(page):
+                yield k, last
+                del pending[:found]
+                k = last + 1
+                continue
+        pending += [n for n in map(int, _GLUED_NOTE.findall(lines[i])) if not pending or n > pending[-1]]
+        k += 1
 
 
 def _lines(text: str) -> tuple[list[str], list[int], list[int]]:
@@ -183,15 +204,17 @@ def _short_line(line: str) -> bool:
 def _running_head(line: str) -> bool:
     """A page number at one end of title-cased words: ``12 Journal of Policy History``, ``Smith / Tariffs 13``.
 
-    Not a line that opens in lowercase or ends in a year, as a line of the text may (``the Panic of 1907``).
+    Not a line that ends in a year, or that has lowercase words without a wide gap before its number, as a line
+    of the text may (``the Panic of 1907``); a wide gap allows words whose capitals the font lost.
     """
     m = _NUMBERED_HEAD.fullmatch(line)
     if m is None:
         return False
     head, number = m.group("head") or m.group("head2"), m.group("number") or m.group("number2")
     words = head.split()
-    return (bool(words) and words[0][0].isupper() and not _YEAR_LIKE.fullmatch(number)
-            and all(_HEAD_WORD.fullmatch(word) for word in words))
+    wide = "   " in line
+    return (bool(words) and (words[0][0].isupper() or wide) and not _YEAR_LIKE.fullmatch(number)
+            and all(_HEAD_WORD.fullmatch(word) or _function_word(word) or wide for word in words))
 
 
 @lru_cache(maxsize=65536)

@@ -2,7 +2,8 @@
 
 The damage model reproduces the kinds of damage seen in OCR'd journal essays
 (lost capitals, small-caps lead-ins, hyphenated line ends, stray breaks inside
-words, glued note numbers, page breaks inside sentences, trailing spaces), so
+words, glued note numbers, page breaks inside sentences, trailing spaces, and
+on request the page numbers, running heads and foot notes of printed pages), so
 that the cleaner can be measured on clean text whose truth is known.
 """
 
@@ -100,6 +101,8 @@ def damage(
     split_words: bool = True,
     page_breaks: bool = True,
     trailing_spaces: bool = True,
+    pages: bool = False,
+    page_lines: int = 40,
 ) -> str:
     """Damage clean essay text (paragraphs and heading lines separated by blank lines) as OCR would.
 
@@ -119,6 +122,10 @@ def damage(
         split_words: Split a few words by a stray space and line break (``p `` / ``rogram``).
         page_breaks: Put blank lines (page breaks) inside a few paragraphs.
         trailing_spaces: Leave spaces at the end of some lines.
+        pages: Cut the text into printed pages of ``page_lines`` lines, each ending with the notes whose
+            numbers are glued into it and with a page number, a running head or both (off by default: the
+            benchmark's main figures predate it).
+        page_lines: Lines of text on a page.
 
     Returns:
         The damaged text.
@@ -143,7 +150,12 @@ def damage(
         if trailing_spaces:
             lines = [line + " " * rng.choice((0, 0, 1, 1, 2)) if not line.endswith(" ") else line for line in lines]
         out.append("\n".join(lines))
-    return "\n\n".join(out) + "\n"
+    text = "\n\n".join(out)
+    if pages:
+        text = _paginate(text, page_lines, rng)
+        if lost_capitals and letters:
+            text = "".join(c.lower() if c.lower() in letters else c for c in text)
+    return text + "\n"
 
 
 def _small_caps(block: str, words: int, lost: str) -> str:
@@ -210,3 +222,47 @@ def _break_word(word: str, room: int, rng: random.Random, hyphenate: bool, split
         if cut + 1 <= room:
             return word[:cut] + "-", word[cut:]
     return "", word
+
+
+_GLUED = re.compile(r"(?<=[^\W\d_][.!?])(\d{1,3})(?=\s|$)")
+_SURNAMES = ("Hale", "Morton", "Okafor", "Lindqvist", "Brandt", "Ferreira", "Nakamura", "Dubois", "Kowalski")
+_TITLES = ("The Politics of Trade", "Empire and Its Critics", "A History of the Treaty System", "Markets and Power",
+           "The Long Recovery", "Law and the State", "Allies and Rivals")
+_CITIES = ("London", "New York", "Chicago", "Oxford", "Cambridge", "Princeton", "Toronto")
+
+
+def _paginate(text: str, page_lines: int, rng: random.Random) -> str:
+    """Cut ``text`` into pages of ``page_lines`` lines and end each with its foot notes and page furniture."""
+    lines = text.split("\n")
+    journal = rng.choice(("JOURNAL OF POLICY HISTORY", "Review of International Affairs", "HISTORY AND SOCIETY"))
+    running = f"{rng.choice(_SURNAMES)} / {rng.choice(_TITLES)}"
+    style = rng.choice(("number", "heads", "both"))
+    number = rng.randint(1, 400)
+    out: list[str] = []
+    for start in range(0, len(lines), page_lines):
+        page = lines[start:start + page_lines]
+        out += page
+        notes = [int(n) for line in page for n in _GLUED.findall(line)]
+        for note in notes:
+            out += ["", f"{note} {_citation(rng)}"] if note == notes[0] else [f"{note} {_citation(rng)}"]
+        if start + page_lines >= len(lines):
+            break
+        if style != "heads":
+            out += ["", f"{number}"]
+        if style != "number":
+            head = f"{number + 1}{' ' * rng.randint(1, 20)}{journal}" if number % 2 else \
+                f"{running}{' ' * rng.randint(1, 20)}{number + 1}"
+            out += ["", head]
+        out.append("")
+        number += 1
+    return "\n".join(out)
+
+
+def _citation(rng: random.Random) -> str:
+    """An invented reference, as a journal's foot note gives one."""
+    surname, title = rng.choice(_SURNAMES), rng.choice(_TITLES)
+    return rng.choice((
+        f"See {surname}, {title} ({rng.choice(_CITIES)}, {rng.randint(1950, 2020)}), {rng.randint(2, 400)}.",
+        f"{surname}, {title}, {rng.randint(2, 400)}-{rng.randint(401, 420)}.",
+        f"Ibid., {rng.randint(2, 400)}.",
+    ))

@@ -108,3 +108,23 @@ def test_glued_note_numbers_climb() -> None:
     )
     notes = [int(n) for n in re.findall(r"(?<=[a-z][.!?])(\d+)", out)]
     assert notes == list(range(1, len(notes) + 1))
+
+
+def test_printed_pages_end_with_their_notes_and_furniture_and_the_cleaner_takes_them_out() -> None:
+    from conftest import ROOT
+
+    from pipeline.clean import clean
+    from pipeline.corpus import load_essay
+    from pipeline.extract import text_pages
+    from pipeline.types import RawDocument
+
+    essay = load_essay(ROOT / "corpus" / "essays" / "a1-02-versailles-reparations.json").as_clean().text
+    for seed in range(6):
+        out = damage(essay, seed, pages=True, page_lines=8, lost_capitals=False, small_caps=False)
+        notes = re.findall(r"^(\d+) (?:See |Ibid\.|[A-Z][a-z]+, )", out, re.MULTILINE)
+        glued = re.findall(r"[^\W\d_][.!?](\d+)(?=\s|$)", out)
+        assert notes == glued  # each note sits under the page its number is glued into
+        assert re.search(r"^\d+$|JOURNAL|Review|HISTORY|/ ", out, re.MULTILINE)
+        cleaned = clean(RawDocument("d", "<d>", "0" * 64, text_pages(out))).text
+        assert word_error_rate(essay, cleaned) < 0.005, seed
+    assert damage(essay, 1, pages=False) == damage(essay, 1)
