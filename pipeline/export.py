@@ -20,9 +20,10 @@ import subprocess
 import tempfile
 import textwrap
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .errors import ExportError
 from .types import ROLES, DocumentResult, DocumentStatus
@@ -162,38 +163,51 @@ def write_atomic(path: str | Path, text: str) -> None:
     Raises:
         ExportError: The file cannot be written.
     """
-    path = Path(path)
+    with _atomic_file(Path(path)) as handle:
+        handle.write(text)
+
+
+def concat_csv(path: str | Path, columns: Sequence[str], parts: Iterable[Path]) -> None:
+    """Stream part files (each with a header row) into one table at ``path``, atomically.
+
+    Raises:
+        ExportError: The table cannot be written.
+    """
+    with _atomic_file(Path(path)) as out:
+        out.write(",".join(columns) + "\n")
+        for part in parts:
+            if not part.exists():
+                continue
+            with part.open(encoding="utf-8", newline="") as handle:
+                handle.readline()
+                for line in handle:
+                    out.write(line)
+
+
+@contextmanager
+def _atomic_file(path: Path) -> Iterator[TextIO]:
+    """A text handle on a temporary file that replaces ``path`` in one rename when the block ends.
+
+    If the block fails, ``path`` stays as it was and the temporary file is removed.
+
+    Raises:
+        ExportError: The file cannot be written.
+    """
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+        tmp = None
     except OSError as e:
         raise ExportError(f"{path}: cannot write: {e.strerror or e}") from e
-
-
-def concat_csv(path: str | Path, columns: Sequence[str], parts: Iterable[Path]) -> None:
-    """Stream part files (each with a header row) into one table at ``path``, atomically."""
-    path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(",".join(columns) + "\n")
-            for part in parts:
-                if not part.exists():
-                    continue
-                with part.open(encoding="utf-8", newline="") as handle:
-                    handle.readline()
-                    for line in handle:
-                        out.write(line)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except OSError as e:
-        raise ExportError(f"{path}: cannot write: {e.strerror or e}") from e
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 # --- per-document map formats: JSON, GraphML, DOT, Argdown, HTML ---------------------------------

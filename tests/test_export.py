@@ -313,3 +313,19 @@ def test_map_layout_is_a_tree_without_overlaps() -> None:
     assert slots[1] == (1.25, 0) and slots[2] == (0.5, 1) and slots[4] == (0.0, 2) and slots[5] == (1.0, 2)
     assert slots[3] == (2.0, 1)
     assert len(set(slots.values())) == 7 and {slots[6][1], slots[7][1]} == {0, 1}
+
+
+def test_a_failed_atomic_write_leaves_the_old_file_and_no_temporary_file(tmp_path: Path) -> None:
+    table = tmp_path / "sentences.csv"
+    export.write_atomic(table, "doc_id\nold\n")
+
+    def parts():
+        yield tmp_path / "missing.csv"
+        raise RuntimeError("worker died")
+
+    with pytest.raises(RuntimeError):
+        export.concat_csv(table, ["doc_id"], parts())
+    assert table.read_text(encoding="utf-8") == "doc_id\nold\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["sentences.csv"]
+    with pytest.raises(export.ExportError, match="cannot write"):
+        export.write_atomic(table / "inside-a-file.csv", "x")
