@@ -69,7 +69,7 @@ def normalize_characters(text: str) -> list[Change]:
     return changes
 
 
-# --- lines into paragraphs ------------------------------------------------------
+# --- pages of a text file: furniture and foot notes ------------------------------
 
 _PAGE_NUMBER_LINE = re.compile(r"[-\u2013\u2014 ]*(?:page )?\d{1,4}(?: ?(?:of|/) ?\d{1,4})?[-\u2013\u2014 ]*",
                                re.IGNORECASE)
@@ -92,8 +92,8 @@ def page_furniture(text: str) -> list[Change]:
     a title-cased line with a page number at one end that breaks a sentence
     (no final punctuation before it, lowercase after it) or stands apart from
     its number by a wide gap, as text laid out from a page does (``Smith /
-    Tariff Politics      13``). The line goes with
-    the blank lines after it, so that :func:`join_lines` runs the sentence on.
+    Tariff Politics      13``). The line goes with the blank lines after it,
+    so that :func:`join_lines` runs the sentence on.
     """
     lines, starts, content = _lines(text)
     furniture = _furniture_lines(lines, content)
@@ -107,12 +107,12 @@ def page_notes(text: str) -> list[Change]:
     A page ends at page furniture (:func:`page_furniture`) or at the end of the
     text. Its notes start, after a blank line, at a line that begins with the
     first of the note numbers glued into the page's text (``base.2`` … ``2 See
-    Irwin, …``), go
-    on through the lines that follow without a blank line or that begin with
-    the next of those numbers, and fill at most half the page. Taken out here,
-    with the blank lines after them, they no longer split a sentence that runs
-    on to the next page; :func:`endnotes` reads them from the edit log. From
-    a back-matter heading on (``Notes``), notes are a section's (:func:`find_blocks`).
+    Irwin, …``), go on through the lines that follow without a blank line or
+    that begin with the next of those numbers, and fill at most half the page.
+    Taken out here, with the blank lines after them, they no longer split a
+    sentence that runs on to the next page; :func:`endnotes` reads them from
+    the edit log. From a back-matter heading on (``Notes``), notes belong to
+    that section (:func:`find_blocks`).
     """
     lines, starts, content = _lines(text)
     furniture = _furniture_lines(lines, content)
@@ -216,6 +216,8 @@ def _running_head(line: str) -> bool:
     return (bool(words) and (words[0][0].isupper() or wide) and not _YEAR_LIKE.fullmatch(number)
             and all(_HEAD_WORD.fullmatch(word) or _function_word(word) or wide for word in words))
 
+
+# --- lines into paragraphs ------------------------------------------------------
 
 @lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
