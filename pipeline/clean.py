@@ -454,12 +454,13 @@ def _prefix_fragment(word: str) -> bool:
 def _is_heading(line: str, following: str | None, max_len: float = 70, lost: frozenset[str] = frozenset()) -> bool:
     """A short line without final punctuation, followed by text: a heading.
 
-    It starts with a capital or a digit, or with a letter in ``lost`` whose capital the font lost.
+    It starts with a capital or a digit, or with a letter in ``lost`` whose capital the font lost (not a
+    lowercase letter alone, which is a word of the text: ``a``).
     """
     words = line.split()
     if not words or len(words) > 8 or len(line) > max_len or line[-1] in TERMINAL + ",-–—":
         return False
-    if not (line[0].isupper() or line[0].isdigit() or line[0] in lost):
+    if not (line[0].isupper() or line[0].isdigit() or line[0] in lost and len(line) > 1):
         return False
     return following is not None and following.strip()[:1].isalnum()
 
@@ -504,11 +505,13 @@ def join_lines(text: str, lost: frozenset[str] | None = None) -> list[Change]:
     median = lengths[len(lengths) // 2] if lengths else 0
     heading_len = min(70.0, max(30.0, 0.65 * median)) if lengths else 0.0
     words = Counter(w.lower() for w in re.findall(rf"{_WORD}(?:-{_WORD})*", text))
+    ran_on = False  # whether the line before ``prev`` runs on into it
     for k, (i, j) in enumerate(pairwise(content)):
         prev, nxt = lines[i], lines[j]
         gap_start = starts[i] + len(prev.rstrip())
         gap_end = starts[j] + len(nxt) - len(nxt.lstrip())
-        starts_block = k == 0 or content[k - 1] < i - 1 or lines[content[k - 1]].rstrip()[-1:] in TERMINAL
+        starts_block = not ran_on and (
+            k == 0 or content[k - 1] < i - 1 or lines[content[k - 1]].rstrip()[-1:] in TERMINAL)
         after = lines[content[k + 2]] if k + 2 < len(content) else None
         alone = (k == 0 or content[k - 1] < i - 1) and j > i + 1 and _capitalisable(prev, lost)
         next_alone = j > i + 1 and (k + 2 >= len(content) or content[k + 2] > j + 1) and _capitalisable(nxt, lost)
@@ -519,7 +522,8 @@ def join_lines(text: str, lost: frozenset[str] | None = None) -> list[Change]:
         runs_on = prev.rstrip()[-1:] not in TERMINAL and nxt.lstrip()[:1].islower()
         if j > i + 1 and _capitalisable(nxt, lost) and len(prev.strip()) < 0.8 * median:
             runs_on = False  # a page breaks after a full line; a short one ends a heading or paragraph
-        if heading or next_heading or (j > i + 1 or nxt[:1].isspace()) and not runs_on:
+        ran_on = not (heading or next_heading or (j > i + 1 or nxt[:1].isspace()) and not runs_on)
+        if not ran_on:
             changes.append((gap_start, gap_end, "\n\n"))
             continue
         changes.append(_line_join(text, prev.rstrip(), gap_start, gap_end, nxt.lstrip(), words))

@@ -6,7 +6,7 @@ from itertools import pairwise
 
 import pytest
 from conftest import ESSAY_WITH_BACK_MATTER
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.clean import (
@@ -797,6 +797,8 @@ damaged_text = st.lists(
 
 @settings(max_examples=150, deadline=None)
 @given(damaged_text)
+@example("u.S.C\n\na\n\nc")  # a lowercase letter alone is no heading
+@example("aeSA\n\nba\n\na")  # a line the text ran on into is no heading
 def test_repair_is_idempotent_and_offsets_map_back(text: str) -> None:
     raw = _raw(text)
     first = clean(raw)
