@@ -2007,8 +2007,13 @@ def clean(raw: RawDocument, options: CleanOptions | None = None) -> CleanDocumen
         edits=tuple(sorted(edits, key=lambda e: (e.raw_start, e.raw_end))),
         footnotes=tuple(FootnoteRef(number, pos) for number, pos in notes),
         raw_offsets=origin,
-        page_starts=raw.page_starts if len(raw.pages) > 1 else _furniture_pages(edits, raw.text),
+        page_starts=_furniture_pages(edits, raw.text) if _one_page_of_text(raw) else raw.page_starts,
     )
+
+
+def _one_page_of_text(raw: RawDocument) -> bool:
+    """A text file without form feeds: one page, no line laid out on a page (a PDF's pages are known)."""
+    return len(raw.pages) == 1 and all(line.x0 is None for line in raw.pages[0].lines)
 
 
 def _furniture_pages(edits: Sequence[Edit], raw_text: str) -> tuple[int, ...]:

@@ -27,7 +27,7 @@ from pipeline.clean import (
 )
 from pipeline.damage import word_error_rate
 from pipeline.extract import text_pages
-from pipeline.types import RawDocument
+from pipeline.types import Line, Page, RawDocument
 
 
 def _raw(text: str) -> RawDocument:
@@ -141,6 +141,9 @@ def test_page_furniture_marks_the_pages_of_a_text_without_form_feeds() -> None:
     assert pages == [1, 2, 3] and len(cleaned.page_starts) == 3
     with_form_feeds = clean(_raw("One.\n\n12\n\nTwo.\fThree."))
     assert with_form_feeds.page_starts == _raw("One.\n\n12\n\nTwo.\fThree.").page_starts
+    laid_out = RawDocument("t", "<t.pdf>", "0" * 64, (Page(1, tuple(Line(t, 72.0, 72.0 + 14 * k, 500.0, 84.0 + 14 * k)
+                                                                      for k, t in enumerate(text.split("\n")))),))
+    assert clean(laid_out).page_starts == (0,)  # a PDF's pages are its own
 
 
 def test_back_matter_is_set_apart_and_notes_are_read() -> None:
