@@ -15,7 +15,6 @@ import math
 import re
 import unicodedata
 from array import array
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -2111,7 +2110,7 @@ def endnotes(document: CleanDocument) -> tuple[Footnote, ...]:
     ``vol. 2 (London``). Text before a paragraph's first number continues the
     note before it, as at a page break.
     """
-    foot = [Footnote(number, bisect_right(document.page_starts, edit.raw_start), text)
+    foot = [Footnote(number, document.raw_page_at(edit.raw_start), text)
             for edit in document.edits if edit.rule == "notes" for number, text in _numbered_lines(edit.before)]
     notes: list[list[Any]] = []
     expected: int | None = None

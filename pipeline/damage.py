@@ -139,8 +139,8 @@ def damage(
         heading = "\n" not in block and not block.rstrip().endswith((".", "!", "?", ":", '"', "”"))
         if small_caps and not heading and rng.random() < 0.3:
             block = _small_caps(block, rng.randint(3, 4), letters)
-        if lost_capitals and letters:
-            block = "".join(c.lower() if c.lower() in letters else c for c in block)
+        if lost_capitals:
+            block = _lose_capitals(block, letters)
         if footnotes and not heading:
             block, note = _glue_notes(block, note, rng)
         lines = _wrap(block, width, rng, hyphenate, split_words) if wrap else [block]
@@ -153,9 +153,14 @@ def damage(
     text = "\n\n".join(out)
     if pages:
         text = _paginate(text, page_lines, rng)
-        if lost_capitals and letters:
-            text = "".join(c.lower() if c.lower() in letters else c for c in text)
+        if lost_capitals:
+            text = _lose_capitals(text, letters)
     return text + "\n"
+
+
+def _lose_capitals(text: str, lost: str) -> str:
+    """Extract every capital of a ``lost`` letter in lowercase."""
+    return "".join(c.lower() if c.lower() in lost else c for c in text) if lost else text
 
 
 def _small_caps(block: str, words: int, lost: str) -> str:

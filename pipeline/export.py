@@ -516,7 +516,6 @@ def svg_map(result: DocumentResult) -> str:
     return "".join(parts)
 
 
-
 def _tree_slots(nodes: Sequence[int], parent: Mapping[int, int], thesis: int | None) -> dict[int, tuple[float, int]]:
     """(column, row) of each node in a tidy tree: leaves take the next free column, a parent sits over its children.
 
@@ -547,6 +546,7 @@ def _tree_slots(nodes: Sequence[int], parent: Mapping[int, int], thesis: int | N
         if root not in slots:
             place(root, 0)
     return slots
+
 
 _CSS = (
     "body{font-family:Georgia,serif;max-width:60em;margin:1em auto;padding:0 1em;color:#222}"

@@ -138,7 +138,11 @@ class CleanDocument:
 
     def page_at(self, offset: int) -> int:
         """The 1-based page number of a cleaned-text offset."""
-        return bisect_right(self.page_starts, self.to_raw(offset))
+        return self.raw_page_at(self.to_raw(offset))
+
+    def raw_page_at(self, raw_offset: int) -> int:
+        """The 1-based page number of a raw-text offset (of text the cleaner may have taken out)."""
+        return bisect_right(self.page_starts, raw_offset)
 
     @property
     def paragraphs(self) -> tuple[Block, ...]:
