@@ -1,8 +1,10 @@
 """Classification: give each sentence a role and the probability of every role.
 
 Two kinds of model share one interface (:class:`RoleModel`): the transparent
-cue-rule baseline defined here, and the trained two-stage scikit-learn model
-(``build_classifier``, ``argmap train``). Both return probabilities in ``ROLES`` order.
+cue-rule baseline defined here, and the trained model (``argmap train``): the
+two-stage scikit-learn model of ``build_classifier``, blended with a
+fine-tuned sentence encoder (:mod:`pipeline.encoder`) where the model has one.
+Both return probabilities in ``ROLES`` order.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import ModelError
-from .persist import CARD_FILE, MODEL_FILE, load_model_file, save_model
+from .persist import CARD_FILE, ENCODER_FILE, MODEL_FILE, load_model_file, one_thread, save_model
 from .types import CUE_KINDS, ROLES, Prediction, Role, Sentence
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from .encoder import SentenceEncoder
     from .stacking import StackedClassifier
 
 logger = logging.getLogger(__name__)
@@ -103,16 +106,21 @@ class CueRules:
 
 @lru_cache(maxsize=8)
 def load_model(name: str | Path | None = None) -> RoleModel:
-    """Load a role model: ``rules`` (the cue-rule baseline), a trained model folder, or None for the shipped model.
+    """Load a role model: ``rules`` (cue rules), ``stacked``, a trained model folder, or None for the shipped one.
 
     The shipped model is ``models/roles``; where it is missing, the cue rules
-    are used and a warning says so. Models are read-only, so each is loaded once per process.
+    are used and a warning says so. ``stacked`` is the shipped model without
+    its sentence encoder: macro-F1 0.779 instead of 0.817 in cross-validation,
+    for about twice the pipeline's speed. Models are read-only, so each is
+    loaded once per process.
 
     Raises:
         ModelError: The named model does not exist or cannot be loaded safely.
     """
     if name == "rules":
         return CueRules()
+    if name == "stacked":
+        return load_trained(DEFAULT_MODEL, encoder=False)
     if name is None:
         if not (DEFAULT_MODEL / MODEL_FILE).exists():
             logger.warning("no trained model at %s: using the cue rules", DEFAULT_MODEL)
@@ -120,7 +128,7 @@ def load_model(name: str | Path | None = None) -> RoleModel:
         name = DEFAULT_MODEL
     path = Path(name)
     if not (path / MODEL_FILE).exists():
-        raise ModelError(f"{path}: no such model (expected {MODEL_FILE} and {CARD_FILE} in it, or 'rules')")
+        raise ModelError(f"{path}: no such model (expected {MODEL_FILE} and {CARD_FILE} in it, 'rules' or 'stacked')")
     return load_trained(path)
 
 
@@ -242,13 +250,41 @@ def build_classifier(C: float = 2.5, char_max_features: int = 60000, random_stat
     return StackedClassifier(features, firsts, second, passthrough=NUMERIC_COLUMNS, inner_folds=inner_folds)
 
 
-class TrainedRoles:
-    """A fitted role classifier (``build_classifier``'s) with its model card; implements :class:`RoleModel`."""
+def in_role_order(classes: Sequence[str], proba: np.ndarray) -> np.ndarray:
+    """``proba``'s columns (one per class of ``classes``) reordered to ROLES."""
+    return proba[:, [list(classes).index(role) for role in ROLES]]
 
-    def __init__(self, pipeline: StackedClassifier, card: dict[str, Any]) -> None:
+
+def blend(stacked: np.ndarray, encoded: np.ndarray, weight: float) -> np.ndarray:
+    """The stacked model's and the encoder's role probabilities combined as a weighted geometric mean.
+
+    A geometric mean, not an average: where the two disagree it stays as
+    calibrated as the stacked model (expected calibration error 0.016 against
+    0.040 for the average, on the corpus's held-out folds), while the
+    fine-tuned encoder alone is overconfident (0.090).
+    """
+    import numpy as np
+
+    log = (1 - weight) * np.log(np.clip(stacked, 1e-9, 1)) + weight * np.log(np.clip(encoded, 1e-9, 1))
+    proba = np.exp(log - log.max(axis=1, keepdims=True))
+    return proba / proba.sum(axis=1, keepdims=True)
+
+
+class TrainedRoles:
+    """A fitted role classifier with its model card; implements :class:`RoleModel`.
+
+    ``pipeline`` is ``build_classifier``'s stacked model; ``encoder``, when
+    there is one, is blended in with the weight ``card["parameters"]["encoder"]["weight"]``.
+    """
+
+    def __init__(self, pipeline: StackedClassifier, card: dict[str, Any],
+                 encoder: SentenceEncoder | None = None) -> None:
         self.pipeline = pipeline
         self.card = card
+        self.encoder = encoder
         self.name = str(card.get("name", "trained"))
+        if encoder is None and (card.get("parameters") or {}).get("encoder"):
+            self.name += "/stacked"  # a blended model's stacked stage used alone
 
     def probabilities(self, sentences: Sequence[Sentence]) -> np.ndarray:
         """Role probabilities in ROLES order, one row per sentence."""
@@ -256,9 +292,13 @@ class TrainedRoles:
 
         if not sentences:
             return np.zeros((0, len(ROLES)))
-        proba = self.pipeline.predict_proba(sentence_features(sentences))
-        order = [list(self.pipeline.classes_).index(role) for role in ROLES]
-        return proba[:, order]
+        proba = in_role_order(self.pipeline.classes_, self.pipeline.predict_proba(sentence_features(sentences)))
+        if self.encoder is None:
+            return proba
+        with one_thread():  # as the stacked model: one worker per core (argmap run --jobs) is the faster split
+            encoded = self.encoder.predict_proba([s.text for s in sentences])
+        encoded = in_role_order(self.encoder.classes_, encoded)
+        return blend(proba, encoded, float(self.card["parameters"]["encoder"]["weight"]))
 
     def predict(self, sentences: Sequence[Sentence]) -> list[Prediction]:
         """Predict a role with probabilities for each sentence."""
@@ -282,18 +322,26 @@ TRUSTED_TYPES: list[str] = [
 
 
 def save_trained(model: TrainedRoles, folder: str | Path) -> None:
-    """Save a trained model with skops (no pickle) and its model card as JSON and Markdown."""
+    """Save a trained model with skops (no pickle), its encoder with safetensors, and its card as JSON and Markdown."""
     for _, transformer, _ in model.pipeline.features_.transformers_:
         if hasattr(transformer, "stop_words_"):
             del transformer.stop_words_  # the pruned vocabulary: only needed to inspect a fit, and most of the file
     save_model(model.pipeline, model.card, folder)
+    if model.encoder is not None:
+        model.encoder.save(folder)
 
 
-def load_trained(folder: str | Path) -> TrainedRoles:
+def load_trained(folder: str | Path, encoder: bool = True) -> TrainedRoles:
     """Load a trained model folder, refusing any file that holds types outside TRUSTED_TYPES.
+
+    Its sentence encoder, where it has one, is loaded too unless ``encoder`` is False.
 
     Raises:
         ModelError: Unknown types in the file, or an unreadable model or card.
     """
     pipeline, card = load_model_file(folder, TRUSTED_TYPES)
-    return TrainedRoles(pipeline, card)
+    if not encoder or not (Path(folder) / ENCODER_FILE).exists():
+        return TrainedRoles(pipeline, card)
+    from .encoder import SentenceEncoder
+
+    return TrainedRoles(pipeline, card, SentenceEncoder.load(folder))

@@ -14,6 +14,8 @@ from .errors import ModelError
 
 MODEL_FILE = "model.skops"
 CARD_FILE = "model-card.json"
+ENCODER_FILE = "encoder.safetensors"
+ENCODER_CONFIG = "encoder.json"
 
 
 def save_model(obj: Any, card: dict[str, Any], folder: str | Path) -> None:

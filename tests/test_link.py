@@ -269,7 +269,7 @@ def test_linker_refuses_untrusted_types(small_linker, tmp_path, monkeypatch) -> 
 
 def test_evaluate_links_on_held_out_essays(small_corpus) -> None:
     report = evaluate_links(
-        small_corpus, folds=2, role_params={"char_max_features": 2000}, link_params={"max_iter": 10}
+        small_corpus, folds=2, role_params={"char_max_features": 2000}, link_params={"max_iter": 10}, encoder=False
     )
     for name in ("pairs", "rules", "pairs_gold_roles"):
         assert 0 <= report[name]["f1"] <= 1 and report[name]["gold"] == sum(len(e.links) for e in small_corpus.essays)

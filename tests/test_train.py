@@ -30,7 +30,7 @@ def small():
 
 @pytest.fixture(scope="session")
 def fitted(small):
-    return train(small, {"char_max_features": 5000})
+    return train(small, {"char_max_features": 5000}, encoder=False)
 
 
 def test_corpus_offsets_and_text(small) -> None:
@@ -99,7 +99,7 @@ def test_model_with_unknown_types_is_refused(tmp_path: Path) -> None:
 
 
 def test_training_is_reproducible(fitted, small) -> None:
-    again = train(small, {"char_max_features": 5000})
+    again = train(small, {"char_max_features": 5000}, encoder=False)
     assert np.array_equal(again.probabilities(small.sentences[2]), fitted.probabilities(small.sentences[2]))
 
 
@@ -112,7 +112,7 @@ def test_cross_validation_is_nested_and_reports_model_and_baseline(small, monkey
         return fit(self, X, y, groups=groups)
 
     monkeypatch.setattr(StackedClassifier, "fit", spy)
-    report = cross_validate(small, {"char_max_features": 5000}, folds=2)
+    report = cross_validate(small, {"char_max_features": 5000}, folds=2, encoder=False)
     essays = set(range(len(small.essays)))
     held_out = [essays - seen for seen in fitted_on]
     assert len(held_out) == 2 and all(held_out) and set.union(*held_out) == essays and not set.intersection(*held_out)
