@@ -20,6 +20,11 @@ TOPICS = ["the treaty", "the tariff", "the embargo", "the reform", "the blockade
           "the census"]
 
 
+# Batch mechanics do not depend on the role model: where a test starts fresh processes, the shipped model
+# without its sentence encoder spares each of them loading torch (the two-worker test keeps the full model).
+FAST = Settings(model="stacked")
+
+
 def write_batch(folder: Path, n: int) -> Path:
     """A folder of ``n`` short, distinct essays."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -112,7 +117,8 @@ def test_timeout_fails_one_document(essays: Path, tmp_path: Path, monkeypatch: p
 
 def _start(essays: Path, out: Path, *extra: str) -> subprocess.Popen:
     script = Path(sys.executable).parent / "argmap"
-    return subprocess.Popen([str(script), "run", str(essays), "--out", str(out), "-j", "1", "-q", *extra],
+    return subprocess.Popen([str(script), "run", str(essays), "--out", str(out), "-j", "1", "-q", "--model", FAST.model,
+                             *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -144,8 +150,8 @@ def test_interrupted_batch_is_consistent_and_resumes(sig: int, tmp_path: Path) -
     else:
         assert sig == signal.SIGKILL
     files = discover([essays])
-    run_batch(files, out, jobs=1, resume=True)
-    run_batch(files, tmp_path / "whole", jobs=1)
+    run_batch(files, out, FAST, jobs=1, resume=True)
+    run_batch(files, tmp_path / "whole", FAST, jobs=1)
     assert read_tables(out) == read_tables(tmp_path / "whole")
 
 
