@@ -46,6 +46,13 @@ def _clean_settings(no_case_repair: bool, no_join_lines: bool, no_footnote_repai
     return CleanOptions(case=not no_case_repair, join_lines=not no_join_lines, footnotes=not no_footnote_repair)
 
 
+# Shared by ``train`` and ``evaluate``.
+_ENCODER = click.option(
+    "--encoder/--no-encoder", default=True, show_default=True,
+    help="Fine-tune and blend in the sentence encoder (about 12 minutes per fit on 2 cores for the bundled corpus); "
+         "--no-encoder gives the stacked scikit-learn model alone, in about a minute.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="argmap")
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug) to stderr.")
@@ -192,9 +199,7 @@ def clean_command(file: Path, diff: bool, **switches: bool) -> None:
 @click.option("-C", "C", default=2.5, show_default=True, help="Inverse regularisation of the logistic regression.")
 @click.option("--links", "links_out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also train the pair linker on the corpus's edges and save it here (models/links).")
-@click.option("--encoder/--no-encoder", default=True, show_default=True,
-              help="Fine-tune and blend in the sentence encoder (about 12 minutes per fit on 2 cores for the "
-                   "bundled corpus); --no-encoder gives the stacked scikit-learn model alone, in about a minute.")
+@_ENCODER
 def train_command(corpus_path: Path, out: Path, sample: Path | None, folds: int, C: float,
                   links_out: Path | None, encoder: bool) -> None:
     """Train the role classifier on an annotated corpus and save it with its model card."""
@@ -272,9 +277,7 @@ def _links_text(report: dict[str, Any]) -> str:
               help="A second annotation of some essays: prints Cohen's kappa against --corpus.")
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2), help="Cross-validation folds.")
 @click.option("-C", "C", default=2.5, show_default=True, help="Inverse regularisation of the logistic regression.")
-@click.option("--encoder/--no-encoder", default=True, show_default=True,
-              help="Fine-tune and blend in the sentence encoder (about 12 minutes per fit on 2 cores for the "
-                   "bundled corpus); --no-encoder gives the stacked scikit-learn model alone, in about a minute.")
+@_ENCODER
 def evaluate_command(corpus_path: Path, model: str | None, sample: Path | None, agreement_path: Path | None,
                      folds: int, C: float, encoder: bool) -> None:
     """Essay-grouped cross-validation of the classifier against the cue-rule baseline on the same folds."""
