@@ -34,6 +34,7 @@ from .export import (
     TABLES,
     concat_csv,
     format_csv,
+    replaced_together,
     status_row,
     write_atomic,
     write_formats,
@@ -409,6 +410,10 @@ def _digest(path: Path) -> str:
 def merge(out: Path, doc_ids: Sequence[str]) -> list[str]:
     """Write the contract tables and the manifest in ``out`` from the finished part folders, in order.
 
+    All files are written before any replaces its old version, and the manifest
+    is replaced last: even after ``kill -9`` every document the manifest lists
+    has all its rows in every table.
+
     Returns the model name of each document.
     """
     parts = out / STATE_DIR / "parts"
@@ -417,7 +422,8 @@ def merge(out: Path, doc_ids: Sequence[str]) -> list[str]:
         status, model = _read_status(parts / doc_id)
         rows.append(status_row(status, model))
         models.append(model)
-    for name, columns in TABLES.items():
-        concat_csv(out / f"{name}.csv", columns, [parts / d / f"{name}.csv" for d in doc_ids])
-    write_atomic(out / "documents.csv", format_csv(DOCUMENT_COLUMNS, rows))
+    with replaced_together() as together:
+        for name, columns in TABLES.items():
+            concat_csv(out / f"{name}.csv", columns, [parts / d / f"{name}.csv" for d in doc_ids], together=together)
+        write_atomic(out / "documents.csv", format_csv(DOCUMENT_COLUMNS, rows), together=together)
     return models

@@ -157,23 +157,28 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_atomic(path: str | Path, text: str) -> None:
+def write_atomic(path: str | Path, text: str, *, together: list[tuple[str, Path]] | None = None) -> None:
     """Write text to ``path`` through a temporary file and a rename, so readers never see half a file.
+
+    With ``together`` (from :func:`replaced_together`) the rename waits for the end of that block.
 
     Raises:
         ExportError: The file cannot be written.
     """
-    with _atomic_file(Path(path)) as handle:
+    with _atomic_file(Path(path), together) as handle:
         handle.write(text)
 
 
-def concat_csv(path: str | Path, columns: Sequence[str], parts: Iterable[Path]) -> None:
+def concat_csv(path: str | Path, columns: Sequence[str], parts: Iterable[Path], *,
+               together: list[tuple[str, Path]] | None = None) -> None:
     """Stream part files (each with a header row) into one table at ``path``, atomically.
+
+    With ``together`` (from :func:`replaced_together`) the rename waits for the end of that block.
 
     Raises:
         ExportError: The table cannot be written.
     """
-    with _atomic_file(Path(path)) as out:
+    with _atomic_file(Path(path), together) as out:
         out.write(",".join(columns) + "\n")
         for part in parts:
             if not part.exists():
@@ -185,10 +190,36 @@ def concat_csv(path: str | Path, columns: Sequence[str], parts: Iterable[Path]) 
 
 
 @contextmanager
-def _atomic_file(path: Path) -> Iterator[TextIO]:
+def replaced_together() -> Iterator[list[tuple[str, Path]]]:
+    """Several files written in full first, then renamed into place one after another, in the order written.
+
+    Writing a large table takes seconds; the renames take microseconds, so a
+    crash almost never leaves the files from different moments, and a file
+    written last (a manifest) is never newer than the others. If the block
+    fails before its end, no file is replaced.
+    """
+    together: list[tuple[str, Path]] = []
+    try:
+        yield together
+        while together:
+            tmp, path = together[0]
+            try:
+                os.replace(tmp, path)
+            except OSError as e:
+                raise ExportError(f"{path}: cannot write: {e.strerror or e}") from e
+            together.pop(0)
+    finally:
+        for tmp, _ in together:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
+@contextmanager
+def _atomic_file(path: Path, together: list[tuple[str, Path]] | None = None) -> Iterator[TextIO]:
     """A text handle on a temporary file that replaces ``path`` in one rename when the block ends.
 
     If the block fails, ``path`` stays as it was and the temporary file is removed.
+    With ``together``, the rename is left to :func:`replaced_together`.
 
     Raises:
         ExportError: The file cannot be written.
@@ -201,7 +232,10 @@ def _atomic_file(path: Path) -> Iterator[TextIO]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        if together is None:
+            os.replace(tmp, path)
+        else:
+            together.append((tmp, path))
         tmp = None
     except OSError as e:
         raise ExportError(f"{path}: cannot write: {e.strerror or e}") from e

@@ -146,7 +146,10 @@ def test_interrupted_batch_is_consistent_and_resumes(sig: int, tmp_path: Path) -
         for name in TABLE_FILES:
             with (out / name).open(encoding="utf-8", newline="") as handle:
                 list(csv.reader(handle))  # every table parses
-        assert doc_ids(out / "sentences.csv") == manifest
+        # the manifest is replaced last, so a kill between two renames can leave tables one merge ahead of it
+        assert manifest <= doc_ids(out / "sentences.csv") and manifest <= doc_ids(out / "edges.csv")
+        if sig == signal.SIGINT:
+            assert doc_ids(out / "sentences.csv") == manifest
     else:
         assert sig == signal.SIGKILL
     files = discover([essays])

@@ -329,3 +329,20 @@ def test_a_failed_atomic_write_leaves_the_old_file_and_no_temporary_file(tmp_pat
     assert [p.name for p in tmp_path.iterdir()] == ["sentences.csv"]
     with pytest.raises(export.ExportError, match="cannot write"):
         export.write_atomic(table / "inside-a-file.csv", "x")
+
+
+def test_files_replaced_together_change_only_when_all_are_written(tmp_path: Path) -> None:
+    first, manifest = tmp_path / "sentences.csv", tmp_path / "documents.csv"
+    export.write_atomic(first, "old\n")
+    export.write_atomic(manifest, "old\n")
+    with pytest.raises(RuntimeError), export.replaced_together() as together:
+        export.write_atomic(first, "new\n", together=together)
+        assert first.read_text(encoding="utf-8") == "old\n"
+        raise RuntimeError("killed before the manifest")
+    assert first.read_text(encoding="utf-8") == "old\n" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "documents.csv", "sentences.csv"]
+    with export.replaced_together() as together:
+        export.concat_csv(first, ["doc_id"], [], together=together)
+        export.write_atomic(manifest, "new\n", together=together)
+        assert [path for _, path in together] == [first, manifest]
+    assert first.read_text(encoding="utf-8") == "doc_id\n" and manifest.read_text(encoding="utf-8") == "new\n"
