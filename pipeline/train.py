@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import platform
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -21,9 +21,7 @@ from .classify import (
     CueRules,
     RoleModel,
     TrainedRoles,
-    blend,
     build_classifier,
-    in_role_order,
     sentence_features,
 )
 from .corpus import Essay, corpus_hash
@@ -144,11 +142,11 @@ def require_essays(count: int, folds: int, where: str = "corpus") -> None:
                           f"{folds}-fold cross-validation needs at least {need}")
 
 
-def held_out_probabilities(data: Featurized, params: dict[str, Any] | None = None, folds: int = 5, *,
-                           encoder: bool = True) -> np.ndarray:
-    """Each sentence's role probabilities (ROLES order) from a model fitted on the other folds' essays.
+def fold_models(data: Featurized, params: dict[str, Any] | None = None, folds: int = 5, *,
+                encoder: bool = True) -> Iterator[tuple[list[int], TrainedRoles]]:
+    """For each essay-grouped fold, its held-out essays (indices into ``data.essays``) and a model fitted on the rest.
 
-    Folds are essay-grouped (``GroupKFold``) and nested for the stacked
+    Folds are ``GroupKFold`` over essays and nested for the stacked
     classifier: its inner out-of-fold split sees only the outer fold's
     training essays. With ``encoder``, fold k's encoder is seeded
     ``random_state + k``, so each fold's fit is reproducible on its own.
@@ -157,20 +155,32 @@ def held_out_probabilities(data: Featurized, params: dict[str, Any] | None = Non
         CorpusError: Fewer documents than the folds need (:func:`require_essays`).
     """
     require_essays(len(data.essays), folds)
-    import numpy as np
     from sklearn.model_selection import GroupKFold
 
     params = {**DEFAULT_PARAMS, **(params or {})}
     X, y, groups = data.table()
-    proba = np.zeros((len(y), len(ROLES)))
+    card = {"name": "fold", "parameters": {"encoder": ENCODER_PARAMS if encoder else None}}
     for k, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=folds).split(X, y, groups)):
         model = build_classifier(**params).fit(X.iloc[train_idx], y[train_idx], groups=groups[train_idx])
-        proba[test_idx] = in_role_order(model.classes_, model.predict_proba(X.iloc[test_idx]))
-        if encoder:
-            fitted = fit_encoder(X["text"].iloc[train_idx].tolist(), y[train_idx], params["random_state"] + k)
-            encoded = fitted.predict_proba(X["text"].iloc[test_idx].tolist())
-            proba[test_idx] = blend(proba[test_idx], in_role_order(fitted.classes_, encoded),
-                                    ENCODER_PARAMS["weight"])
+        fitted = (fit_encoder(X["text"].iloc[train_idx].tolist(), y[train_idx], params["random_state"] + k)
+                  if encoder else None)
+        yield sorted({int(g) for g in groups[test_idx]}), TrainedRoles(model, {**card, "name": f"fold-{k}"}, fitted)
+
+
+def held_out_probabilities(data: Featurized, params: dict[str, Any] | None = None, folds: int = 5, *,
+                           encoder: bool = True) -> np.ndarray:
+    """Each sentence's role probabilities (ROLES order) from the model of :func:`fold_models` that did not see it.
+
+    Raises:
+        CorpusError: Fewer documents than the folds need (:func:`require_essays`).
+    """
+    import numpy as np
+
+    starts = np.cumsum([0] + [len(s) for s in data.sentences])
+    proba = np.zeros((starts[-1], len(ROLES)))
+    for held_out, model in fold_models(data, params, folds, encoder=encoder):
+        for e in held_out:
+            proba[starts[e]:starts[e + 1]] = model.probabilities(data.sentences[e])
     return proba
 
 
