@@ -61,8 +61,8 @@ def main() -> None:
     damaged_f1 = role_report(*zip(*damaged_pairs, strict=True))["macro_f1"]
     n = len(wer)
     model = "blend (stacked + encoder)" if args.encoder else "stacked model alone"
-    print(f"{len(essays)} essays, {args.folds}-fold essay-grouped, {model}; damage WER {sum(w for w, _ in wer) / n:.2%} "
-          f"-> {sum(r for _, r in wer) / n:.2%} after repair")
+    print(f"{len(essays)} essays, {args.folds}-fold essay-grouped, {model}; "
+          f"damage WER {sum(w for w, _ in wer) / n:.2%} -> {sum(r for _, r in wer) / n:.2%} after repair")
     print(f"macro-F1 end to end, clean text:            {clean_f1:.3f}")
     print(f"macro-F1 end to end, damaged then repaired: {damaged_f1:.3f}")
     print(f"difference: {clean_f1 - damaged_f1:+.3f} (goal: within 0.03)")
