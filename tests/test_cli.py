@@ -62,7 +62,7 @@ def test_run_one_bad_file_fails_alone(batch: Path, tmp_path: Path) -> None:
     (batch / "broken.pdf").write_bytes(b"%PDF-1.4\n%garbage that is no pdf\n")
     (batch / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 10)
     out = tmp_path / "out"
-    result = _run(["run", str(batch), "--out", str(out)])
+    result = _run(["run", str(batch), "--out", str(out), "-j", "1"])  # in this process: its model is loaded once
     assert result.exit_code == 1
     documents = {d["doc_id"]: d for d in _read(out / "documents.csv")}
     assert documents["broken"]["status"] == "failed"

@@ -73,8 +73,11 @@ def test_blend_is_a_normalised_weighted_geometric_mean() -> None:
     assert np.allclose(half[1], expected / expected.sum())
 
 
-def test_trained_model_with_encoder_round_trips(tmp_path: Path) -> None:
+def test_trained_model_with_encoder_round_trips(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import train as training
     from pipeline.corpus import load_corpus
+
+    monkeypatch.setitem(training.ENCODER_PARAMS, "epochs", 1)  # the round trip, not the learning, is tested here
 
     data = featurize(load_corpus(Path(__file__).resolve().parent.parent / "corpus" / "essays")[:2])
     model = train(data, {"char_max_features": 2000, "inner_folds": 2})
