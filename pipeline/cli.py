@@ -288,22 +288,39 @@ def evaluate_command(corpus_path: Path, model: str | None, sample: Path | None, 
     try:
         essays = load_corpus(corpus_path)
         require_essays(len(essays), folds, str(corpus_path))
+        second = load_corpus(agreement_path) if agreement_path is not None else []
+        agreed = agreement(essays, second) if second else None  # before the long run: refuse mismatched essays early
         data = featurize(essays)
         proba = held_out_probabilities(data, {"C": C}, folds, encoder=encoder)
         click.echo(_report_text(f"cross-validation ({folds} folds, essay-grouped)",
                                 cross_validate(data, {"C": C}, folds, encoder=encoder, proba=proba)))
+        links: dict[str, Any] = {}
         if any(essay.links for essay in essays):
-            click.echo(_links_text(evaluate_links(data, folds, proba=proba)))
+            links = evaluate_links(data, folds, proba=proba, subset={e.id for e in second})
+            click.echo(_links_text(links))
         else:
             click.echo("edges: the corpus has no link annotations; edge scores skipped")
         if sample is not None:
             click.echo(_report_text(f"sample {sample.name}", _score_sample(load_model(model), sample)))
-        if agreement_path is not None:
-            result = agreement(essays, load_corpus(agreement_path))
-            click.echo(f"agreement: {result['essays']} essays, {result['sentences']} sentences, "
-                       f"Cohen's kappa {result['kappa']:.3f}, raw agreement {result['agreement']:.3f}")
+        if agreed is not None:
+            click.echo(_agreement_text(agreed, agreement_path, links.get("subset")))
     except ArgmapError as e:
         raise click.ClickException(str(e)) from e
+
+
+def _agreement_text(agreed: dict[str, Any], path: Path | None, linker: dict[str, Any] | None) -> str:
+    """A second annotation's agreement with the first (``train.agreement``), beside the linker on the same essays."""
+    lines = [f"== agreement with {path}: {agreed['essays']} essays, {agreed['sentences']} sentences",
+             f"roles: Cohen's kappa {agreed['kappa']:.3f}, raw agreement {agreed['agreement']:.3f}"]
+    e, t = agreed["edges"], agreed["targets"]
+    if e["gold"] or e["predicted"]:
+        lines += [f"edges, second annotation against the first: precision {e['precision']:.3f}, recall "
+                  f"{e['recall']:.3f}, f1 {e['f1']:.3f}; same thesis in {agreed['same_thesis']} essays",
+                  f"sentences both annotations link (supports/explains/causes): {t['both_linked']}, "
+                  f"{t['same_target']} with the same target"]
+    if linker is not None:
+        lines.append(f"edges, pair classifier on the same essays (held out, predicted roles): f1 {linker['f1']:.3f}")
+    return "\n".join(lines)
 
 
 def _score_sample(model: Any, gold_path: Path) -> dict[str, Any]:

@@ -11,15 +11,24 @@ from __future__ import annotations
 import logging
 import platform
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from .classify import STAGE2_PARAMS, CueRules, RoleModel, TrainedRoles, build_classifier, sentence_features
-from .corpus import Essay, corpus_hash
+from .corpus import Essay, GoldLink, corpus_hash
 from .errors import CorpusError
-from .link import LABELS, PAIR_FEATURES, THESIS_FEATURES, PairLinker, causal_pairs, fit_linker, link_rules
+from .link import (
+    LABELS,
+    PAIR_FEATURES,
+    THESIS_FEATURES,
+    TREE_RELATIONS,
+    PairLinker,
+    causal_pairs,
+    fit_linker,
+    link_rules,
+)
 from .nlp import analyze_sentences, load_nlp
 from .types import RELATIONS, ROLES, Prediction, Sentence
 
@@ -270,7 +279,14 @@ def _versions(encoder: bool = False) -> dict[str, str]:
 
 
 def agreement(first: Sequence[Essay], second: Sequence[Essay]) -> dict[str, Any]:
-    """Cohen's kappa between two annotations of the same essays (matched by id, sentence by sentence).
+    """How far a second annotation of some essays agrees with the first (matched by id, sentence by sentence).
+
+    Roles: Cohen's kappa and raw agreement. Edges: the second annotation's
+    edges scored against the first's as :func:`edge_scores` scores a linker
+    (source, target and relation must all match), how many essays have the
+    same thesis, and, of the sentences both annotations link by a tree edge
+    (``supports``/``explains``/``causes``), how many have a target in common:
+    what a linker can be expected to reach.
 
     Raises:
         CorpusError: An essay of ``second`` is missing from ``first`` or its sentences differ.
@@ -280,14 +296,34 @@ def agreement(first: Sequence[Essay], second: Sequence[Essay]) -> dict[str, Any]
     by_id = {e.id: e for e in first}
     a: list[str] = []
     b: list[str] = []
+    edges: tuple[set[tuple[str, int, int, str]], set[tuple[str, int, int, str]]] = (set(), set())
+    same_thesis = both_linked = same_target = 0
     for essay in second:
         other = by_id.get(essay.id)
         if other is None or [s.text for s in other.sentences] != [s.text for s in essay.sentences]:
             raise CorpusError(f"{essay.id}: not annotated with the same sentences in both annotations")
         a += [s.role for s in other.sentences]
         b += [s.role for s in essay.sentences]
+        for found, annotation in zip(edges, (other, essay), strict=True):
+            found |= {(essay.id, x.source, x.target, x.relation) for x in annotation.links}
+        same_thesis += [s.thesis for s in other.sentences] == [s.thesis for s in essay.sentences]
+        targets = [_tree_targets(annotation.links) for annotation in (other, essay)]
+        both = targets[0].keys() & targets[1].keys()
+        both_linked += len(both)
+        same_target += sum(bool(targets[0][s] & targets[1][s]) for s in both)
     return {"essays": len(second), "sentences": len(a), "kappa": round(float(cohen_kappa_score(a, b)), 4),
-            "agreement": round(sum(x == y for x, y in zip(a, b, strict=True)) / max(len(a), 1), 4)}
+            "agreement": round(sum(x == y for x, y in zip(a, b, strict=True)) / max(len(a), 1), 4),
+            "edges": edge_scores(*edges), "same_thesis": same_thesis,
+            "targets": {"both_linked": both_linked, "same_target": same_target}}
+
+
+def _tree_targets(links: Sequence[GoldLink]) -> dict[int, set[int]]:
+    """Each source's targets by ``supports``/``explains``/``causes`` edges."""
+    out: dict[int, set[int]] = {}
+    for x in links:
+        if x.relation in TREE_RELATIONS:
+            out.setdefault(x.source, set()).add(x.target)
+    return out
 
 
 # --- the pair linker ----------------------------------------------------------------------------
@@ -342,7 +378,7 @@ def edge_scores(gold: set[tuple[str, int, int, str]], predicted: set[tuple[str, 
 
 def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any] | None = None,
                    link_params: dict[str, Any] | None = None, *, encoder: bool = True,
-                   proba: np.ndarray | None = None) -> dict[str, Any]:
+                   proba: np.ndarray | None = None, subset: Collection[str] = ()) -> dict[str, Any]:
     """Edge F1 and thesis accuracy of the pair linker and the rule linker on held-out essays (essay-grouped folds).
 
     In each fold the linker is fitted on the other essays, and held-out
@@ -352,6 +388,8 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
     separate linking errors from role errors. ``causes_from_pairs`` scores the
     sentence pairs that the cause–effect pairs map to
     (:func:`~pipeline.link.causal_pairs`) against the gold ``causes`` edges.
+    ``subset`` names essays (by id) on which the pair linker is also scored
+    alone, under ``report["subset"]``: those a second annotator labelled, say.
     """
     import numpy as np
     from sklearn.model_selection import GroupKFold
@@ -397,6 +435,10 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
     for name, hits in thesis_hits.items():
         report[name]["thesis_accuracy"] = round(hits / len(essays), 4)
     report["pairs"]["unattached"] = unattached
+    if subset:
+        report["subset"] = edge_scores({g for g in gold if g[0] in subset},
+                                       {x for x in found["pairs"] if x[0] in subset})
+        report["subset"]["essays"] = len({e.id for e in data.essays} & set(subset))
     report["essays"] = len(essays)
     report["folds"] = splitter.n_splits
     return report

@@ -268,12 +268,13 @@ def test_linker_refuses_untrusted_types(small_linker, tmp_path, monkeypatch) -> 
 
 
 def test_evaluate_links_on_held_out_essays(small_corpus) -> None:
-    report = evaluate_links(
-        small_corpus, folds=2, role_params={"char_max_features": 2000}, link_params={"max_iter": 10}, encoder=False
-    )
+    first = small_corpus.essays[0]
+    report = evaluate_links(small_corpus, folds=2, role_params={"char_max_features": 2000},
+                            link_params={"max_iter": 10}, encoder=False, subset={first.id, "not-in-the-corpus"})
     for name in ("pairs", "rules", "pairs_gold_roles"):
         assert 0 <= report[name]["f1"] <= 1 and report[name]["gold"] == sum(len(e.links) for e in small_corpus.essays)
     assert 0 <= report["pairs"]["thesis_accuracy"] <= 1 and report["folds"] == 2
+    assert report["subset"]["essays"] == 1 and report["subset"]["gold"] == len(first.links)
 
 
 def test_shipped_linker_card_backs_the_readme() -> None:

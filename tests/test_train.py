@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -129,9 +130,25 @@ def test_expected_calibration_error() -> None:
 
 def test_agreement_needs_same_sentences(small) -> None:
     essays = small.essays[:2]
-    assert agreement(essays, essays)["kappa"] == 1.0
+    same = agreement(essays, essays)
+    assert same["kappa"] == 1.0 and same["edges"]["f1"] == 1.0 and same["same_thesis"] == 2
     with pytest.raises(CorpusError):
         agreement(essays[:1], essays[1:])
+
+
+def test_agreement_scores_the_second_annotations_edges_and_thesis(small) -> None:
+    first = small.essays[0]
+    kept = first.links[: len(first.links) // 2]
+    moved = [replace(s, thesis=not s.thesis) if i < 2 else s for i, s in enumerate(first.sentences)]
+    second = replace(first, links=kept, sentences=tuple(moved))
+    result = agreement([first], [second])
+    assert result["edges"] == {"precision": 1.0, "recall": round(len(kept) / len(first.links), 4),
+                               "f1": result["edges"]["f1"], "gold": len(first.links), "predicted": len(kept)}
+    assert result["same_thesis"] == 0 and result["kappa"] == 1.0
+    linked = {x.source for x in kept if x.relation != "contrasts"}
+    assert linked and result["targets"] == {"both_linked": len(linked), "same_target": len(linked)}
+    retargeted = replace(first, links=tuple(replace(x, target=x.source) for x in first.links))
+    assert agreement([first], [retargeted])["targets"]["same_target"] == 0
 
 
 def test_train_and_evaluate_commands_on_a_user_csv(tmp_path: Path) -> None:
@@ -149,8 +166,10 @@ def test_train_and_evaluate_commands_on_a_user_csv(tmp_path: Path) -> None:
     assert "macro-F1" in done.output and (tmp_path / "m" / MODEL_FILE).exists()
     card = json.loads((tmp_path / "m" / "model-card.json").read_text())
     assert card["sentences"] == 16 and card["scores"]["cross_validation"]["folds"] == 2
-    done = runner.invoke(cli, ["evaluate", "--corpus", str(tmp_path / "labels.csv"), "--folds", "2"])
+    done = runner.invoke(cli, ["evaluate", "--corpus", str(tmp_path / "labels.csv"), "--folds", "2",
+                               "--agreement", str(tmp_path / "labels.csv")])
     assert done.exit_code == 0 and "cue-rule baseline macro-F1" in done.output
+    assert "Cohen's kappa 1.000" in done.output and "edges, second annotation" not in done.output  # no edges to score
 
 
 def test_shipped_model_card_backs_its_claims() -> None:
@@ -177,3 +196,16 @@ def test_train_and_evaluate_refuse_too_few_documents_in_one_line(tmp_path: Path,
         line = f"Error: {labels}: {documents} annotated document(s) (told apart by doc_id); "
         assert done.output == line + f"{folds}-fold cross-validation needs at least {max(folds, 3)}\n"
     assert not (tmp_path / "m").exists()
+
+
+def test_printed_agreement_sets_the_annotators_edges_beside_the_linker() -> None:
+    from pipeline.cli import _agreement_text
+
+    agreed = agreement(load_corpus(ROOT / "corpus" / "essays"), load_corpus(ROOT / "corpus" / "agreement"))
+    assert agreed["essays"] >= 10 and agreed["edges"]["gold"] > agreed["edges"]["predicted"] > 0
+    text = _agreement_text(agreed, Path("corpus/agreement"), {"f1": 0.4321})
+    assert f"f1 {agreed['edges']['f1']:.3f}" in text and f"same thesis in {agreed['same_thesis']} essays" in text
+    assert f"{agreed['targets']['same_target']} with the same target" in text
+    assert text.endswith("f1 0.432")
+    readme = (ROOT / "corpus" / "README.md").read_text(encoding="utf-8")
+    assert f"F1 {agreed['edges']['f1']:.3f}" in readme, "corpus/README.md does not state the edge agreement"
