@@ -39,7 +39,7 @@ def batch(tmp_path: Path) -> Path:
 
 def test_run_writes_every_table_with_contract_columns(batch: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = _run(["run", str(batch), "--out", str(out)])
+    result = _run(["run", str(batch), "--out", str(out), "-j", "1"])  # workers: test_batch.py
     assert result.exit_code == 0, result.output
     assert "3 documents: 3 ok, 0 failed" in result.output
     for name, columns in [("sentences", SENTENCE_COLUMNS), ("edges", EDGE_COLUMNS), ("entities", ENTITY_COLUMNS),
