@@ -225,7 +225,10 @@ def _reason(source: Sentence, target: Sentence, relation: Relation, thesis: int 
         reasons.append("target is the thesis")
     shared = sorted(_entity_keys(source) & _entity_keys(target))
     if shared:
-        reasons.append("shares entity " + ", ".join(shared[:3]))
+        named = {}  # each shared entity as the source first writes it ("U.S.", not its id "us")
+        for e in source.entities:
+            named.setdefault(e.entity_id or e.text.lower(), e.text)
+        reasons.append("shares entity " + ", ".join(named[key] for key in shared[:3]))
     words = sorted(_words(source) & _words(target))
     if words and not shared:
         reasons.append("shares words " + ", ".join(words[:3]))

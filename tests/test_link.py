@@ -147,6 +147,15 @@ def test_decoding_breaks_cycles_and_reports_unattached() -> None:
     assert (3, 2, "contrasts") in edges
     _reaches_thesis_or_unattached(result, PREDICTIONS)
     assert all(e.reason for e in result.edges)
+    reason = next(e.reason for e in result.edges if (e.source_id, e.target_id) == (2, 1))
+    assert reason == "same paragraph; shares entity China"  # as written, not the entity id "china"
+
+
+def test_reason_names_a_shared_entity_as_the_source_writes_it() -> None:
+    us, usa = Entity("U.S.", "GPE", 0, 4, "us"), Entity("United States", "GPE", 0, 13, "us")
+    source = _sentence(0, "The U.S. lifted its embargo in 1979.", entities=[us])
+    target = _sentence(1, "The United States chose cooperation.", entities=[usa])
+    assert linking._reason(source, target, "supports", None) == "same paragraph; shares entity U.S."
 
 
 def test_a_thesis_called_other_is_linked_as_a_conclusion() -> None:
