@@ -81,6 +81,19 @@ def test_model_round_trip_is_safe_and_exact(fitted, small, tmp_path: Path) -> No
     loaded = load_trained(tmp_path / "m")
     assert np.array_equal(loaded.probabilities(small.sentences[1]), fitted.probabilities(small.sentences[1]))
     assert json.loads((tmp_path / "m" / "model-card.json").read_text())["labels"] == list(ROLES)
+    _assert_vocabularies_are_plain_ints(tmp_path / "m" / MODEL_FILE)
+
+
+def test_shipped_model_stores_vocabularies_as_plain_ints() -> None:
+    _assert_vocabularies_are_plain_ints(DEFAULT_MODEL / MODEL_FILE)
+
+
+def _assert_vocabularies_are_plain_ints(path: Path) -> None:
+    """A vocabulary of NumPy integers is stored by skops as one file per term, and takes seconds to load."""
+    import zipfile
+
+    names = zipfile.ZipFile(path).namelist()
+    assert len(names) < 5000, f"{path}: {len(names)} files in the archive"
 
 
 class Crafted:
