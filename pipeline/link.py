@@ -209,8 +209,17 @@ def _rule_edge(source: Sentence, target: Sentence, relation: Relation) -> Edge:
 # --- shared helpers -----------------------------------------------------------------------------
 
 
+def _entity_names(sentence: Sentence) -> dict[str, str]:
+    """The sentence's entities, numbers left out, keyed by entity id (else lowercase text), each as first written."""
+    names: dict[str, str] = {}
+    for e in sentence.entities:
+        if e.label not in {"ORDINAL", "CARDINAL"}:
+            names.setdefault(e.entity_id or e.text.lower(), e.text)
+    return names
+
+
 def _entity_keys(sentence: Sentence) -> set[str]:
-    return {e.entity_id or e.text.lower() for e in sentence.entities if e.label not in {"ORDINAL", "CARDINAL"}}
+    return set(_entity_names(sentence))
 
 
 def _words(sentence: Sentence) -> set[str]:
@@ -223,12 +232,10 @@ def _reason(source: Sentence, target: Sentence, relation: Relation, thesis: int 
     reasons = ["same paragraph" if apart == 0 else f"{apart} paragraph{'s' if apart > 1 else ''} apart"]
     if target.id == thesis:
         reasons.append("target is the thesis")
-    shared = sorted(_entity_keys(source) & _entity_keys(target))
+    names = _entity_names(source)
+    shared = sorted(names.keys() & _entity_keys(target))
     if shared:
-        named = {}  # each shared entity as the source first writes it ("U.S.", not its id "us")
-        for e in source.entities:
-            named.setdefault(e.entity_id or e.text.lower(), e.text)
-        reasons.append("shares entity " + ", ".join(named[key] for key in shared[:3]))
+        reasons.append("shares entity " + ", ".join(names[key] for key in shared[:3]))  # "U.S.", not its id "us"
     words = sorted(_words(source) & _words(target))
     if words and not shared:
         reasons.append("shares words " + ", ".join(words[:3]))
