@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -97,3 +98,31 @@ def test_shipped_model_blends_an_encoder_and_runs_without_it() -> None:
     assert 0 < model.card["parameters"]["encoder"]["weight"] < 1
     stacked = load_model("stacked")
     assert stacked.encoder is None and stacked.name == model.name + "/stacked"
+
+
+class _ThreadProbe:
+    """Stands in for the encoder and records how many threads the native pools allow while it runs."""
+
+    classes_ = np.array(sorted(("cause", "evidence", "conclusion", "other")))
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        from threadpoolctl import threadpool_info
+
+        self.threads = max(pool["num_threads"] for pool in threadpool_info())
+        return np.full((len(texts), 4), 0.25)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: nothing to compare")
+def test_encoder_uses_every_core_in_a_single_process_and_one_under_one_thread() -> None:
+    from pipeline.persist import one_thread
+
+    model = load_trained(DEFAULT_MODEL, encoder=False)
+    model.encoder = probe = _ThreadProbe()
+    from pipeline.process import Processor, Settings
+
+    sentences = Processor(Settings(model="rules")).process_text(" ".join(SENTENCES[:6])).sentences
+    model.probabilities(sentences)
+    assert probe.threads > 1  # 1.85x faster on two cores than one thread
+    with one_thread():  # as a batch worker holds it
+        model.probabilities(sentences)
+    assert probe.threads == 1
