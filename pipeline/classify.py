@@ -295,8 +295,9 @@ class TrainedRoles:
         proba = in_role_order(self.pipeline.classes_, self.pipeline.predict_proba(sentence_features(sentences)))
         if self.encoder is None:
             return proba
-        # torch's own threads: one in a batch worker (the worker holds one_thread for its life, one worker per
-        # core), every core in a single process, where the encoder runs 1.85x faster on two cores than on one
+        # torch's own threads: one in a batch worker (a pool's worker holds one_thread for its life; Dask starts
+        # its workers with OMP_NUM_THREADS=1), every core in a single process, where the encoder runs 1.85x faster
+        # on two idle cores than on one
         encoded = in_role_order(self.encoder.classes_, self.encoder.predict_proba([s.text for s in sentences]))
         return blend(proba, encoded, float(self.card["parameters"]["encoder"]["weight"]))
 
