@@ -13,6 +13,7 @@ from pipeline.encoder import SentenceEncoder
 from pipeline.errors import ModelError
 from pipeline.persist import ENCODER_FILE
 from pipeline.train import featurize, train
+from pipeline.types import ROLES
 
 TEXTS = {
     "evidence": ["In 1921 exports fell by 12 percent.", "The 1948 census counted 4.2 million farms.",
@@ -103,7 +104,7 @@ def test_shipped_model_blends_an_encoder_and_runs_without_it() -> None:
 class _ThreadProbe:
     """Stands in for the encoder and records how many threads the native pools allow while it runs."""
 
-    classes_ = np.array(sorted(("cause", "evidence", "conclusion", "other")))
+    classes_ = np.array(sorted(ROLES))
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         from threadpoolctl import threadpool_info
@@ -115,11 +116,10 @@ class _ThreadProbe:
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: nothing to compare")
 def test_encoder_uses_every_core_in_a_single_process_and_one_under_one_thread() -> None:
     from pipeline.persist import one_thread
+    from pipeline.process import Processor, Settings
 
     model = load_trained(DEFAULT_MODEL, encoder=False)
     model.encoder = probe = _ThreadProbe()
-    from pipeline.process import Processor, Settings
-
     sentences = Processor(Settings(model="rules")).process_text(" ".join(SENTENCES[:6])).sentences
     model.probabilities(sentences)
     assert probe.threads > 1  # 1.85x faster on two cores than one thread
