@@ -296,7 +296,7 @@ def evaluate_command(corpus_path: Path, model: str | None, sample: Path | None, 
                                 cross_validate(data, {"C": C}, folds, encoder=encoder, proba=proba)))
         links: dict[str, Any] = {}
         if any(essay.links for essay in essays):
-            links = evaluate_links(data, folds, proba=proba, subset={e.id for e in second})
+            links = evaluate_links(data, folds, proba=proba, subset={e.id for e in second if e.links})
             click.echo(_links_text(links))
         else:
             click.echo("edges: the corpus has no link annotations; edge scores skipped")
@@ -311,11 +311,12 @@ def evaluate_command(corpus_path: Path, model: str | None, sample: Path | None, 
 def _agreement_text(agreed: dict[str, Any], path: Path | None, linker: dict[str, Any] | None) -> str:
     """A second annotation's agreement with the first (``train.agreement``), beside the linker on the same essays."""
     lines = [f"== agreement with {path}: {agreed['essays']} essays, {agreed['sentences']} sentences",
-             f"roles: Cohen's kappa {agreed['kappa']:.3f}, raw agreement {agreed['agreement']:.3f}"]
+             f"roles: Cohen's kappa {agreed['kappa']:.3f}, raw agreement {agreed['agreement']:.3f}; "
+             f"same thesis in {agreed['same_thesis']} essays"]
     e, t = agreed["edges"], agreed["targets"]
-    if e["gold"] or e["predicted"]:
-        lines += [f"edges, second annotation against the first: precision {e['precision']:.3f}, recall "
-                  f"{e['recall']:.3f}, f1 {e['f1']:.3f}; same thesis in {agreed['same_thesis']} essays",
+    if agreed["edge_essays"]:
+        lines += [f"edges, second annotation against the first ({agreed['edge_essays']} essays with edges "
+                  f"annotated twice): precision {e['precision']:.3f}, recall {e['recall']:.3f}, f1 {e['f1']:.3f}",
                   f"sentences both annotations link (supports/explains/causes): {t['both_linked']}, "
                   f"{t['same_target']} with the same target"]
     if linker is not None:

@@ -281,10 +281,12 @@ def _versions(encoder: bool = False) -> dict[str, str]:
 def agreement(first: Sequence[Essay], second: Sequence[Essay]) -> dict[str, Any]:
     """How far a second annotation of some essays agrees with the first (matched by id, sentence by sentence).
 
-    Roles: Cohen's kappa and raw agreement. Edges: the second annotation's
-    edges scored against the first's as :func:`edge_scores` scores a linker
-    (source, target and relation must all match), how many essays have the
-    same thesis, and, of the sentences both annotations link by a tree edge
+    Roles: Cohen's kappa and raw agreement, and how many essays have the same
+    thesis. Edges, over the essays whose second annotation has any
+    (``edge_essays``; one without edges annotated roles only): the second
+    annotation's edges scored against the first's as :func:`edge_scores`
+    scores a linker (source, target and relation must all match), and, of the
+    sentences both annotations link by a tree edge
     (``supports``/``explains``/``causes``), how many have a target in common:
     what a linker can be expected to reach.
 
@@ -297,23 +299,26 @@ def agreement(first: Sequence[Essay], second: Sequence[Essay]) -> dict[str, Any]
     a: list[str] = []
     b: list[str] = []
     edges: tuple[set[tuple[str, int, int, str]], set[tuple[str, int, int, str]]] = (set(), set())
-    same_thesis = both_linked = same_target = 0
+    same_thesis = edge_essays = both_linked = same_target = 0
     for essay in second:
         other = by_id.get(essay.id)
         if other is None or [s.text for s in other.sentences] != [s.text for s in essay.sentences]:
             raise CorpusError(f"{essay.id}: not annotated with the same sentences in both annotations")
         a += [s.role for s in other.sentences]
         b += [s.role for s in essay.sentences]
+        same_thesis += [s.thesis for s in other.sentences] == [s.thesis for s in essay.sentences]
+        if not essay.links:
+            continue
+        edge_essays += 1
         for found, annotation in zip(edges, (other, essay), strict=True):
             found |= {(essay.id, x.source, x.target, x.relation) for x in annotation.links}
-        same_thesis += [s.thesis for s in other.sentences] == [s.thesis for s in essay.sentences]
         targets = [_tree_targets(annotation.links) for annotation in (other, essay)]
         both = targets[0].keys() & targets[1].keys()
         both_linked += len(both)
         same_target += sum(bool(targets[0][s] & targets[1][s]) for s in both)
     return {"essays": len(second), "sentences": len(a), "kappa": round(float(cohen_kappa_score(a, b)), 4),
             "agreement": round(sum(x == y for x, y in zip(a, b, strict=True)) / max(len(a), 1), 4),
-            "edges": edge_scores(*edges), "same_thesis": same_thesis,
+            "edges": edge_scores(*edges), "edge_essays": edge_essays, "same_thesis": same_thesis,
             "targets": {"both_linked": both_linked, "same_target": same_target}}
 
 

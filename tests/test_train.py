@@ -149,6 +149,13 @@ def test_agreement_needs_same_sentences(small) -> None:
         agreement(essays[:1], essays[1:])
 
 
+def test_agreement_leaves_a_roles_only_second_annotation_out_of_the_edge_scores(small) -> None:
+    first, other = small.essays[:2]
+    result = agreement([first, other], [replace(first, links=()), other])
+    assert result["essays"] == 2 and result["edge_essays"] == 1 and result["kappa"] == 1.0
+    assert result["edges"]["f1"] == 1.0 and result["edges"]["gold"] == len(other.links) > 0
+
+
 def test_agreement_scores_the_second_annotations_edges_and_thesis(small) -> None:
     first = small.essays[0]
     kept = first.links[: len(first.links) // 2]
