@@ -10,7 +10,7 @@ annotation. Prints macro-F1 for both and the difference (goal: within 0.03).
 
     python benchmarks/damaged_eval.py [--no-encoder] [--write 20]   # --write also stores copies in corpus/damaged/
 
-With the encoder this fine-tunes five encoders: about 55 minutes on 2 cores (3 without).
+With the encoder this fine-tunes five encoders: about 70 minutes on 2 cores (6 without).
 """
 
 from __future__ import annotations
