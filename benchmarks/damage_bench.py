@@ -1,6 +1,6 @@
 """Damage-model benchmark: damage the clean corpus essays, repair them with the cleaner, and measure WER.
 
-Run: ``.venv/bin/python benchmarks/damage_bench.py [--seed-sets 0-2,3-7,8-12] [--essays 'corpus/essays/*.json']
+Run: ``.venv/bin/python benchmarks/damage_bench.py [--seed-sets 0-2,3-7,8-12] [--essays 'corpus/essays/*.json' ...]
 [--worst 5] [--pages]``. Each essay is damaged once per seed, and each set of seeds gets a row. ``--pages``
 adds printed pages to the damage (page numbers, running heads and foot notes every 40 lines), which the
 cleaner must take out again. The repair rules were
@@ -46,14 +46,15 @@ def repaired(text: str, doc_id: str = "bench") -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--essays", default=str(ROOT / "corpus" / "essays" / "*.json"))
+    parser.add_argument("--essays", nargs="+", default=[str(ROOT / "corpus" / "essays" / "*.json")],
+                        help="glob patterns of essay JSON files")
     parser.add_argument("--seed-sets", default="0-2,3-7,8-12", help="comma-separated ranges of damage seeds")
     parser.add_argument("--worst", type=int, default=5, help="list the N worst repaired documents")
     parser.add_argument("--pages", action="store_true", help="add page numbers, running heads and foot notes")
     args = parser.parse_args(argv)
-    paths = sorted(Path(p) for p in glob.glob(args.essays))
+    paths = sorted({Path(p) for pattern in args.essays for p in glob.glob(pattern)})
     if not paths:
-        print(f"no essays match {args.essays}")
+        print(f"no essays match {' '.join(args.essays)}")
         return 1
     truths = {path.stem: essay_text(path) for path in paths}
     header = ("seeds", 6), ("docs", 5), ("damaged", 8), ("repaired", 9), ("docs >= 5%", 11), ("repaired", 9)
