@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
+from safetensors.torch import save as tensor_bytes
 from transformers import AutoConfig, AutoModel, AutoTokenizer
 from transformers.utils import logging as transformers_logging
 
@@ -145,7 +146,8 @@ class SentenceEncoder:
         folder = Path(folder)
         tensors = {name: t.detach().to(torch.float16).contiguous() for name, t in self.network_.state_dict().items()
                    if t.is_floating_point()}
-        save_file(tensors, folder / WEIGHTS_FILE)
+        # bytes written by Python, not save_file(): that creates the file readable by its owner only (0600)
+        (folder / WEIGHTS_FILE).write_bytes(tensor_bytes(tensors))
         (folder / CONFIG_FILE).write_text(json.dumps(
             {"base_model": BASE_MODEL, "classes": self.classes_.tolist(), "parameters": self.get_params()},
             indent=2) + "\n", encoding="utf-8")

@@ -56,6 +56,8 @@ def test_encoder_fit_is_seeded(encoder) -> None:
 def test_encoder_file_round_trip_is_exact_and_safe(encoder, tmp_path: Path) -> None:
     encoder.save(tmp_path)
     assert not (tmp_path / ENCODER_FILE).read_bytes().startswith(b"\x80")  # safetensors, not a pickle stream
+    modes = {path.name: path.stat().st_mode & 0o777 for path in tmp_path.iterdir()}
+    assert len(set(modes.values())) == 1, f"a shared model folder needs one file mode: {modes}"
     loaded = SentenceEncoder.load(tmp_path)
     assert list(loaded.classes_) == list(encoder.classes_) and loaded.get_params() == encoder.get_params()
     assert np.array_equal(loaded.predict_proba(SENTENCES), encoder.predict_proba(SENTENCES))
