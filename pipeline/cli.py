@@ -257,6 +257,13 @@ def _links_text(report: dict[str, Any]) -> str:
         if "per_relation" in report[key]:
             f1 = ", ".join(f"{rel} {r['f1']:.3f}" for rel, r in report[key]["per_relation"].items())
             lines.append(f"  {names[key]} F1 by relation: {f1}")
+    for key in ("pairs", "pairs_gold_roles"):
+        if "missed" in report[key]:
+            m = report[key]["missed"]
+            lines.append(f"  {names[key]}: {m['found']} of {m['tree_edges']} gold supports/explains/causes edges "
+                         f"found; missed because the source's role was wrong {m['source_role']}, the target's "
+                         f"role {m['target_role']}, the source was left unattached {m['unattached']}, right "
+                         f"target by another relation {m['relation']}, another target {m['target']}")
     if "causes_from_pairs" in report:
         c = report["causes_from_pairs"]
         lines.append(f"  cause-effect pairs mapped to sentence pairs, against gold causes edges: "
@@ -296,7 +303,7 @@ def evaluate_command(corpus_path: Path, model: str | None, sample: Path | None, 
                                 cross_validate(data, {"C": C}, folds, encoder=encoder, proba=proba)))
         links: dict[str, Any] = {}
         if any(essay.links for essay in essays):
-            links = evaluate_links(data, folds, proba=proba, subset={e.id for e in second if e.links})
+            links = evaluate_links(data, folds, proba=proba, subset=agreed["edge_essays"] if agreed else ())
             click.echo(_links_text(links))
         else:
             click.echo("edges: the corpus has no link annotations; edge scores skipped")
@@ -315,7 +322,7 @@ def _agreement_text(agreed: dict[str, Any], path: Path | None, linker: dict[str,
              f"same thesis in {agreed['same_thesis']} essays"]
     e, t = agreed["edges"], agreed["targets"]
     if agreed["edge_essays"]:
-        lines += [f"edges, second annotation against the first ({agreed['edge_essays']} essays with edges "
+        lines += [f"edges, second annotation against the first ({len(agreed['edge_essays'])} essays with edges "
                   f"annotated twice): precision {e['precision']:.3f}, recall {e['recall']:.3f}, f1 {e['f1']:.3f}",
                   f"sentences both annotations link (supports/explains/causes): {t['both_linked']}, "
                   f"{t['same_target']} with the same target"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import platform
 import re
+from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -28,9 +29,10 @@ from .link import (
     causal_pairs,
     fit_linker,
     link_rules,
+    promote_thesis,
 )
 from .nlp import analyze_sentences, load_nlp
-from .types import RELATIONS, ROLES, Prediction, Sentence
+from .types import RELATIONS, ROLES, LinkResult, Prediction, Sentence
 
 if TYPE_CHECKING:
     import numpy as np
@@ -283,7 +285,7 @@ def agreement(first: Sequence[Essay], second: Sequence[Essay]) -> dict[str, Any]
 
     Roles: Cohen's kappa and raw agreement, and how many essays have the same
     thesis. Edges, over the essays whose second annotation has any
-    (``edge_essays``; one without edges annotated roles only): the second
+    (``edge_essays``, their ids; one without edges annotated roles only): the second
     annotation's edges scored against the first's as :func:`edge_scores`
     scores a linker (source, target and relation must all match), and, of the
     sentences both annotations link by a tree edge
@@ -299,7 +301,8 @@ def agreement(first: Sequence[Essay], second: Sequence[Essay]) -> dict[str, Any]
     a: list[str] = []
     b: list[str] = []
     edges: tuple[set[tuple[str, int, int, str]], set[tuple[str, int, int, str]]] = (set(), set())
-    same_thesis = edge_essays = both_linked = same_target = 0
+    same_thesis = both_linked = same_target = 0
+    edge_essays: list[str] = []
     for essay in second:
         other = by_id.get(essay.id)
         if other is None or [s.text for s in other.sentences] != [s.text for s in essay.sentences]:
@@ -309,7 +312,7 @@ def agreement(first: Sequence[Essay], second: Sequence[Essay]) -> dict[str, Any]
         same_thesis += [s.thesis for s in other.sentences] == [s.thesis for s in essay.sentences]
         if not essay.links:
             continue
-        edge_essays += 1
+        edge_essays.append(essay.id)
         for found, annotation in zip(edges, (other, essay), strict=True):
             found |= {(essay.id, x.source, x.target, x.relation) for x in annotation.links}
         targets = [_tree_targets(annotation.links) for annotation in (other, essay)]
@@ -318,7 +321,7 @@ def agreement(first: Sequence[Essay], second: Sequence[Essay]) -> dict[str, Any]
         same_target += sum(bool(targets[0][s] & targets[1][s]) for s in both)
     return {"essays": len(second), "sentences": len(a), "kappa": round(float(cohen_kappa_score(a, b)), 4),
             "agreement": round(sum(x == y for x, y in zip(a, b, strict=True)) / max(len(a), 1), 4),
-            "edges": edge_scores(*edges), "edge_essays": edge_essays, "same_thesis": same_thesis,
+            "edges": edge_scores(*edges), "edge_essays": sorted(edge_essays), "same_thesis": same_thesis,
             "targets": {"both_linked": both_linked, "same_target": same_target}}
 
 
@@ -381,6 +384,45 @@ def edge_scores(gold: set[tuple[str, int, int, str]], predicted: set[tuple[str, 
             "gold": len(gold), "predicted": len(predicted)}
 
 
+MISSES = ("source_role", "target_role", "unattached", "relation", "target")
+
+
+def missed_tree_edges(links: Sequence[tuple[int, int, str]], gold_roles: Sequence[str], roles: Sequence[str],
+                      result: LinkResult) -> Counter[str]:
+    """Why a linker missed each gold tree edge (``supports``/``explains``/``causes``) of one essay.
+
+    Each missed edge counts under the first reason of MISSES that applies:
+    the source's role was wrong (in ``roles``, the roles the linker linked
+    from), the target's role was wrong (the thesis the linker found counts as
+    right), the source was left without a tree edge, its tree edge went to the
+    right target by another relation, or to another target. ``tree_edges``
+    counts the gold tree edges and ``found`` those the linker got right, so
+    that ``found`` and the reasons add up to ``tree_edges``.
+    """
+    made = {(e.source_id, e.target_id, e.relation) for e in result.edges}
+    targets: dict[int, set[int]] = {}
+    for e in result.edges:
+        if e.relation in TREE_RELATIONS:
+            targets.setdefault(e.source_id, set()).add(e.target_id)
+    tally: Counter[str] = Counter(dict.fromkeys(("tree_edges", "found", *MISSES), 0))
+    for source, target, relation in links:
+        if relation not in TREE_RELATIONS:
+            continue
+        tally["tree_edges"] += 1
+        if (source, target, relation) in made:
+            reason = "found"
+        elif roles[source] != gold_roles[source]:
+            reason = "source_role"
+        elif roles[target] != gold_roles[target] and target != result.thesis:
+            reason = "target_role"
+        elif source not in targets:
+            reason = "unattached"
+        else:
+            reason = "relation" if target in targets[source] else "target"
+        tally[reason] += 1
+    return tally
+
+
 def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any] | None = None,
                    link_params: dict[str, Any] | None = None, *, encoder: bool = True,
                    proba: np.ndarray | None = None, subset: Collection[str] = ()) -> dict[str, Any]:
@@ -390,7 +432,9 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
     essays are linked from *predicted* roles, as in use: ``proba``, the role
     classifier's :func:`held_out_probabilities` on the same folds (computed
     here when not given). The pair linker is also scored from gold roles, to
-    separate linking errors from role errors. ``causes_from_pairs`` scores the
+    separate linking errors from role errors, and for both pair-classifier
+    runs ``missed`` says why gold tree edges were missed
+    (:func:`missed_tree_edges`). ``causes_from_pairs`` scores the
     sentence pairs that the cause–effect pairs map to
     (:func:`~pipeline.link.causal_pairs`) against the gold ``causes`` edges.
     ``subset`` names essays (by id) on which the pair linker is also scored
@@ -409,6 +453,7 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
                                                         "causes_from_pairs": set()}
     gold: set[tuple[str, int, int, str]] = set()
     thesis_hits = {"pairs": 0, "rules": 0}
+    missed: dict[str, Counter[str]] = {"pairs": Counter(), "pairs_gold_roles": Counter()}
     unattached = 0
     splitter = GroupKFold(n_splits=min(folds, len(essays)))
     for train_idx, test_idx in splitter.split(X, y, groups):
@@ -422,15 +467,20 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
             gold |= {(key, s, t, rel) for s, t, rel in links}
             mapped = causal_pairs(sentences, [p.role for p in predictions])
             found["causes_from_pairs"] |= {(key, s, t, "causes") for s, t in mapped}
-            for name, result in (("pairs", linker.link(sentences, predictions)),
-                                 ("rules", link_rules(sentences, predictions)),
-                                 ("pairs_gold_roles", linker.link(sentences, oracle))):
+            for name, shown, result in (("pairs", predictions, linker.link(sentences, predictions)),
+                                        ("rules", predictions, link_rules(sentences, predictions)),
+                                        ("pairs_gold_roles", oracle, linker.link(sentences, oracle))):
                 found[name] |= {(key, x.source_id, x.target_id, x.relation) for x in result.edges}
+                if name in missed:
+                    roles = [p.role for p in promote_thesis(shown, result.thesis)]
+                    missed[name].update(missed_tree_edges(links, gold_roles, roles, result))
                 if name in thesis_hits:
                     thesis_hits[name] += result.thesis == thesis
                 if name == "pairs":
                     unattached += len(result.unattached)
     report: dict[str, Any] = {name: edge_scores(gold, edges) for name, edges in found.items()}
+    for name, tally in missed.items():
+        report[name]["missed"] = dict(tally)
     report["causes_from_pairs"] = edge_scores({g for g in gold if g[3] == "causes"}, found["causes_from_pairs"])
     for name in ("pairs", "rules"):
         report[name]["per_relation"] = {

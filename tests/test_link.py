@@ -26,8 +26,8 @@ from pipeline.link import (
     save_linker,
 )
 from pipeline.persist import CARD_FILE, MODEL_FILE
-from pipeline.train import edge_scores, evaluate_links, featurize, link_essays, train_links
-from pipeline.types import ROLES, CausalLink, Cue, Entity, Prediction, Sentence
+from pipeline.train import MISSES, edge_scores, evaluate_links, featurize, link_essays, missed_tree_edges, train_links
+from pipeline.types import ROLES, CausalLink, Cue, Edge, Entity, LinkResult, Prediction, Sentence
 
 
 def _sentence(i: int, text: str, cues=(), entities=(), paragraph=0, section=None, causal=()) -> Sentence:
@@ -283,7 +283,25 @@ def test_evaluate_links_on_held_out_essays(small_corpus) -> None:
     for name in ("pairs", "rules", "pairs_gold_roles"):
         assert 0 <= report[name]["f1"] <= 1 and report[name]["gold"] == sum(len(e.links) for e in small_corpus.essays)
     assert 0 <= report["pairs"]["thesis_accuracy"] <= 1 and report["folds"] == 2
+    tree = sum(x.relation != "contrasts" for e in small_corpus.essays for x in e.links)
+    for name in ("pairs", "pairs_gold_roles"):
+        missed = report[name]["missed"]
+        assert missed["tree_edges"] == tree == missed["found"] + sum(missed[m] for m in MISSES)
+    from_gold = report["pairs_gold_roles"]["missed"]
+    assert from_gold["source_role"] == from_gold["target_role"] == 0
     assert report["subset"]["essays"] == 1 and report["subset"]["gold"] == len(first.links)
+
+
+def test_missed_tree_edges_names_the_first_reason_that_applies() -> None:
+    gold_roles = ["conclusion", "cause", "evidence", "evidence", "evidence", "conclusion", "cause"]
+    roles = ["conclusion", "cause", "cause", "evidence", "evidence", "other", "cause"]
+    gold = [(1, 0, "explains"), (2, 0, "supports"), (3, 5, "supports"), (4, 1, "supports"), (6, 0, "explains"),
+            (3, 4, "causes"), (5, 0, "supports"), (3, 0, "contrasts")]
+    made = [(1, 0, "explains"), (2, 0, "explains"), (4, 1, "causes"), (6, 1, "explains"), (3, 0, "contrasts")]
+    result = LinkResult(tuple(Edge(s, t, r, 0.5, "") for s, t, r in made), thesis=0)
+    assert missed_tree_edges(gold, gold_roles, roles, result) == {
+        "tree_edges": 7, "found": 1, "source_role": 2, "target_role": 1, "unattached": 1, "relation": 1, "target": 1,
+    }
 
 
 def test_shipped_linker_card_backs_the_readme() -> None:
@@ -296,6 +314,10 @@ def test_shipped_linker_card_backs_the_readme() -> None:
     for figure in (held_out["pairs"]["f1"], held_out["rules"]["f1"], held_out["pairs_gold_roles"]["f1"]):
         assert f"{figure:.3f}" in readme, f"README does not state the link model card's figure {figure:.3f}"
     assert set(held_out["pairs"]["per_relation"]) == {"supports", "explains", "causes", "contrasts"}
+    missed = held_out["pairs"]["missed"]
+    for count in (missed["tree_edges"], missed["found"], missed["source_role"], missed["target_role"],
+                  held_out["pairs_gold_roles"]["missed"]["target"]):
+        assert f"{count:,}" in readme, f"README does not state the card's missed-edge count {count:,}"
     assert 0 <= held_out["causes_from_pairs"]["precision"] <= 1
 
 

@@ -152,8 +152,12 @@ def test_agreement_needs_same_sentences(small) -> None:
 def test_agreement_leaves_a_roles_only_second_annotation_out_of_the_edge_scores(small) -> None:
     first, other = small.essays[:2]
     result = agreement([first, other], [replace(first, links=()), other])
-    assert result["essays"] == 2 and result["edge_essays"] == 1 and result["kappa"] == 1.0
+    assert result["essays"] == 2 and result["edge_essays"] == [other.id] and result["kappa"] == 1.0
     assert result["edges"]["f1"] == 1.0 and result["edges"]["gold"] == len(other.links) > 0
+    from pipeline.cli import _agreement_text
+
+    text = _agreement_text(result, Path("agreement"), {"f1": 0.25})
+    assert "(1 essays with edges annotated twice): precision 1.000" in text and "same essays" in text
 
 
 def test_agreement_scores_the_second_annotations_edges_and_thesis(small) -> None:
