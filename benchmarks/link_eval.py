@@ -15,7 +15,7 @@ import sys
 import time
 
 from pipeline.corpus import load_corpus, load_essay
-from pipeline.train import evaluate_links, featurize
+from pipeline.train import MISSES, evaluate_links, featurize
 
 
 def main() -> None:
@@ -47,6 +47,10 @@ def main() -> None:
     for key, name in (("pairs", "pair linker"), ("rules", "rule linker")):
         for relation, r in report[key]["per_relation"].items():
             print(f"  {name + ' ' + relation:<28}{r['precision']:>10.3f}{r['recall']:>10.3f}{r['f1']:>8.3f}")
+    for key, name in (("pairs", "pair linker"), ("pairs_gold_roles", "pair linker, gold roles")):
+        m = report[key]["missed"]
+        print(f"  {name}: {m['found']} of {m['tree_edges']} gold tree edges found; missed: "
+              + ", ".join(f"{reason} {m[reason]}" for reason in MISSES))
     c = report["causes_from_pairs"]
     print(
         f"{'causes: cause-effect mapping':<30}{c['precision']:>10.3f}{c['recall']:>10.3f}{c['f1']:>8.3f}"
