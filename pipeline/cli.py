@@ -264,6 +264,11 @@ def _links_text(report: dict[str, Any]) -> str:
                          f"found; missed because the source's role was wrong {m['source_role']}, the target's "
                          f"role {m['target_role']}, the source was left unattached {m['unattached']}, right "
                          f"target by another relation {m['relation']}, another target {m['target']}")
+    if report["pairs"].get("scores"):
+        scores = report["pairs"]["scores"]
+        lines.append(f"  pair classifier scores as the chance an edge is right: calibration error {scores['ece']:.3f}; "
+                     + ", ".join(f"scored {b['from']:.1f}-{b['to']:.1f} {b['edges']} edges, {b['right']:.0%} right"
+                                 for b in scores["bins"] if b["edges"]))
     if "causes_from_pairs" in report:
         c = report["causes_from_pairs"]
         lines.append(f"  cause-effect pairs mapped to sentence pairs, against gold causes edges: "

@@ -237,15 +237,32 @@ def expected_calibration_error(gold: Sequence[str], proba: np.ndarray, bins: int
     """ECE of the top-class probability over equal-width bins."""
     import numpy as np
 
-    confidence = proba.max(axis=1)
-    correct = np.array(ROLES)[proba.argmax(axis=1)] == np.asarray(gold)
-    edges = np.linspace(0, 1, bins + 1)
+    return calibration_error(proba.max(axis=1), np.array(ROLES)[proba.argmax(axis=1)] == np.asarray(gold), bins)
+
+
+def calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    """How far stated probabilities are from how often they are right, averaged over equal-width bins (ECE)."""
+    import numpy as np
+
     total = 0.0
-    for lo, hi in pairwise(edges):
+    for lo, hi in pairwise(np.linspace(0, 1, bins + 1)):
         mask = (confidence > lo) & (confidence <= hi)
         if mask.any():
             total += mask.mean() * abs(correct[mask].mean() - confidence[mask].mean())
     return round(float(total), 4)
+
+
+def score_calibration(scores: Sequence[float], right: Sequence[bool]) -> dict[str, Any]:
+    """How well edge scores read as the chance an edge is right: ECE, and edges and share right per fifth of [0, 1]."""
+    import numpy as np
+
+    score, hit = np.asarray(scores, dtype=float), np.asarray(right, dtype=bool)
+    bins = []
+    for lo, hi in pairwise(np.linspace(0, 1, 6)):
+        mask = (score > lo) & (score <= hi) if lo else (score <= hi)
+        bins.append({"from": round(float(lo), 1), "to": round(float(hi), 1), "edges": int(mask.sum()),
+                     "right": round(float(hit[mask].mean()), 4) if mask.any() else None})
+    return {"ece": calibration_error(score, hit), "bins": bins}
 
 
 def evaluate_document(model: RoleModel, gold: Essay, sentences: Sequence[Sentence]) -> dict[str, Any]:
@@ -432,7 +449,9 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
     essays are linked from *predicted* roles, as in use: ``proba``, the role
     classifier's :func:`held_out_probabilities` on the same folds (computed
     here when not given). The pair linker is also scored from gold roles, to
-    separate linking errors from role errors, and for both pair-classifier
+    separate linking errors from role errors; ``scores`` says how well its
+    edge scores read as the chance an edge is right (:func:`score_calibration`),
+    and for both pair-classifier
     runs ``missed`` says why gold tree edges were missed
     (:func:`missed_tree_edges`). ``causes_from_pairs`` scores the
     sentence pairs that the cause–effect pairs map to
@@ -454,6 +473,7 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
     gold: set[tuple[str, int, int, str]] = set()
     thesis_hits = {"pairs": 0, "rules": 0}
     missed: dict[str, Counter[str]] = {"pairs": Counter(), "pairs_gold_roles": Counter()}
+    scored: list[tuple[float, bool]] = []
     unattached = 0
     splitter = GroupKFold(n_splits=min(folds, len(essays)))
     for train_idx, test_idx in splitter.split(X, y, groups):
@@ -471,6 +491,8 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
                                         ("rules", predictions, link_rules(sentences, predictions)),
                                         ("pairs_gold_roles", oracle, linker.link(sentences, oracle))):
                 found[name] |= {(key, x.source_id, x.target_id, x.relation) for x in result.edges}
+                if name == "pairs":
+                    scored += [(x.score, (key, x.source_id, x.target_id, x.relation) in gold) for x in result.edges]
                 if name in missed:
                     roles = [p.role for p in promote_thesis(shown, result.thesis)]
                     missed[name].update(missed_tree_edges(links, gold_roles, roles, result))
@@ -481,6 +503,7 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
     report: dict[str, Any] = {name: edge_scores(gold, edges) for name, edges in found.items()}
     for name, tally in missed.items():
         report[name]["missed"] = dict(tally)
+    report["pairs"]["scores"] = score_calibration(*zip(*scored, strict=True)) if scored else None
     report["causes_from_pairs"] = edge_scores({g for g in gold if g[3] == "causes"}, found["causes_from_pairs"])
     for name in ("pairs", "rules"):
         report[name]["per_relation"] = {

@@ -257,6 +257,25 @@ def test_trained_linker_maps_an_essay(small_corpus, small_linker) -> None:
     assert all(0 <= e.score <= 1 for e in result.edges)
 
 
+def test_edge_score_is_the_pair_probability_times_the_sources_role_probability(small_corpus, small_linker) -> None:
+    sentences, roles, _, _ = link_essays(small_corpus)[0]
+    sure = [Prediction(r, tuple(float(r == x) for x in ROLES)) for r in roles]  # type: ignore[arg-type]
+    before = small_linker.link(sentences, sure)
+    frame = introduction_and_conclusion(sentences)
+    source = next(e.source_id for e in before.edges if e.source_id not in frame and e.relation != "contrasts")
+    unsure = list(sure)
+    unsure[source] = Prediction(roles[source], tuple(0.55 if r == roles[source] else 0.15 for r in ROLES))
+    after = small_linker.link(sentences, unsure)
+    assert after.thesis == before.thesis and len(after.edges) == len(before.edges)
+    for old, new in zip(before.edges, after.edges, strict=True):
+        assert (old.source_id, old.target_id, old.relation) == (new.source_id, new.target_id, new.relation)
+        # a contrast needs the source to be argumentative at all: 1 - P(other) = 0.85
+        factor = (0.85 if old.relation == "contrasts" else 0.55) if old.source_id == source else 1.0
+        expected = old.score * factor
+        assert new.score == pytest.approx(expected, abs=1e-4)
+    assert any(e.source_id == source and e.score < 0.56 for e in after.edges)
+
+
 def test_linker_round_trip_and_trusted_types(small_corpus, small_linker, tmp_path) -> None:
     import skops.io as sio
 
@@ -287,6 +306,8 @@ def test_evaluate_links_on_held_out_essays(small_corpus) -> None:
     for name in ("pairs", "pairs_gold_roles"):
         missed = report[name]["missed"]
         assert missed["tree_edges"] == tree == missed["found"] + sum(missed[m] for m in MISSES)
+    scores = report["pairs"]["scores"]
+    assert 0 <= scores["ece"] <= 1 and sum(b["edges"] for b in scores["bins"]) == report["pairs"]["predicted"]
     from_gold = report["pairs_gold_roles"]["missed"]
     assert from_gold["source_role"] == from_gold["target_role"] == 0
     assert report["subset"]["essays"] == 1 and report["subset"]["gold"] == len(first.links)
@@ -318,6 +339,10 @@ def test_shipped_linker_card_backs_the_readme() -> None:
     for count in (missed["tree_edges"], missed["found"], missed["source_role"], missed["target_role"],
                   held_out["pairs_gold_roles"]["missed"]["target"]):
         assert f"{count:,}" in readme, f"README does not state the card's missed-edge count {count:,}"
+    scores = held_out["pairs"]["scores"]
+    assert scores["ece"] <= 0.05 and f"calibration error is {scores['ece']:.3f}" in readme
+    for b in scores["bins"]:
+        assert f"| {b['from']:.1f}–{b['to']:.1f} | {b['edges']:,} | {b['right']:.0%} |" in readme
     assert 0 <= held_out["causes_from_pairs"]["precision"] <= 1
 
 

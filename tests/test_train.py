@@ -17,7 +17,14 @@ from pipeline.corpus import corpus_hash, load_corpus, load_essay
 from pipeline.errors import CorpusError, ModelError
 from pipeline.persist import MODEL_FILE
 from pipeline.stacking import StackedClassifier
-from pipeline.train import agreement, cross_validate, expected_calibration_error, featurize, train
+from pipeline.train import (
+    agreement,
+    cross_validate,
+    expected_calibration_error,
+    featurize,
+    score_calibration,
+    train,
+)
 from pipeline.types import ROLES
 
 ESSAYS = ROOT / "corpus" / "essays"
@@ -139,6 +146,13 @@ def test_cross_validation_is_nested_and_reports_model_and_baseline(small, monkey
 def test_expected_calibration_error() -> None:
     proba = np.array([[0.9, 0.05, 0.03, 0.02], [0.6, 0.2, 0.1, 0.1]])
     assert expected_calibration_error(["cause", "evidence"], proba) == pytest.approx(0.5 * 0.1 + 0.5 * 0.6, abs=1e-4)
+
+
+def test_score_calibration_bins_edge_scores_by_how_often_they_are_right() -> None:
+    result = score_calibration([0.0, 0.1, 0.9, 0.9, 0.5], [False, False, True, False, True])
+    # ECE bins are (lo, hi]: the 0.0 score falls in none; 0.1 is off by 0.1, 0.9 by 0.4, 0.5 by 0.5
+    assert result["ece"] == pytest.approx(0.2 * 0.1 + 0.4 * 0.4 + 0.2 * 0.5)
+    assert [(b["edges"], b["right"]) for b in result["bins"]] == [(2, 0.0), (0, None), (1, 1.0), (0, None), (2, 0.5)]
 
 
 def test_agreement_needs_same_sentences(small) -> None:
