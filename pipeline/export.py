@@ -317,8 +317,9 @@ def to_dot(result: DocumentResult) -> str:
         lines.append(f'  s{s.id} [label="{label}", fillcolor="{ROLE_COLOURS[p.role]}"{extra}];')
     for e in result.edges:
         style = ", style=dashed" if e.relation == "contrasts" else ""
-        lines.append(f'  s{e.source_id} -> s{e.target_id} [label="{e.relation}", color="{RELATION_COLOURS[e.relation]}"'
-                     f', tooltip={_dot_quote(e.reason)}{style}];')
+        alpha = f"{round(255 * _edge_opacity(e.score)):02x}"
+        lines.append(f'  s{e.source_id} -> s{e.target_id} [label="{e.relation} {e.score:.2f}", '
+                     f'color="{RELATION_COLOURS[e.relation]}{alpha}", tooltip={_dot_quote(e.reason)}{style}];')
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -414,6 +415,7 @@ def to_html(result: DocumentResult) -> str:
     essay.append("</p>")
     legend = "".join(f'<span class="{role}">{role}</span> ' for role in ROLES)
     legend += "".join(f'<span class="rel" style="color:{c}">&#8594; {r}</span> ' for r, c in RELATION_COLOURS.items())
+    legend += '<span class="rel">fainter edges are less sure</span> '
     sentence_table = _html_table(
         ("id", "role", "confidence", "thesis", "unattached", "entities", "cues", "text"),
         [(n["sentence_id"], n["role"], f"{n['confidence']:.2f}", "yes" if n["is_thesis"] else "",
@@ -536,8 +538,9 @@ def svg_map(result: DocumentResult) -> str:
         dash = ' stroke-dasharray="4 3"' if x.relation == "contrasts" else ""
         parts.append(f'<line class="edge {x.relation}" x1="{x1 + dx:.1f}" y1="{y1 + dy:.1f}" x2="{x2 - dx:.1f}" '
                      f'y2="{y2 - dy:.1f}" stroke="{RELATION_COLOURS[x.relation]}" stroke-width="1.5"{dash} '
-                     f'marker-end="url(#arrow-{x.relation})"><title>'
-                     f'{html.escape(f"{x.source_id} {x.relation} {x.target_id}: {x.reason}")}</title></line>')
+                     f'stroke-opacity="{_edge_opacity(x.score):.2f}" marker-end="url(#arrow-{x.relation})"><title>'
+                     f'{html.escape(f"{x.source_id} {x.relation} {x.target_id} (score {x.score:.2f}): {x.reason}")}'
+                     f'</title></line>')
     for node in nodes:
         cx, cy = position[node]
         stroke = ' stroke="#000" stroke-width="3"' if node == result.thesis else (
@@ -548,6 +551,11 @@ def svg_map(result: DocumentResult) -> str:
                      f'</circle><text x="{cx:g}" y="{cy + 4:g}" text-anchor="middle" font-size="11">{node}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _edge_opacity(score: float) -> float:
+    """How solid an edge is drawn: the pair linker's score is the chance the edge is right, so unsure edges fade."""
+    return 0.25 + 0.75 * min(max(score, 0.0), 1.0)
 
 
 def _tree_slots(nodes: Sequence[int], parent: Mapping[int, int], thesis: int | None) -> dict[int, tuple[float, int]]:

@@ -127,6 +127,17 @@ def test_format_matches_golden(essay, golden, name: str) -> None:
     golden(f"formats/tiny{export.SUFFIX[name]}", WRITERS[name](essay))
 
 
+def test_map_draws_unsure_edges_fainter(essay) -> None:
+    svg = export.svg_map(essay)
+    drawn = {(int(source), int(target)): float(opacity) for opacity, source, target
+             in re.findall(r'stroke-opacity="([\d.]+)"[^>]*><title>(\d+) \w+ (\d+)', svg)}
+    scores = {(e.source_id, e.target_id): e.score for e in essay.edges}
+    assert drawn.keys() == scores.keys()
+    assert [drawn[k] for k in sorted(scores, key=scores.get)] == sorted(drawn.values())
+    assert drawn[4, 1] < 0.6 < drawn[3, 2]
+    assert "(score 0.40)" in svg and 'label="supports 0.40", color="#2a9d8f8c"' in export.to_dot(essay)
+
+
 def test_csv_marks_the_thesis(essay, golden) -> None:
     text = export.format_csv(export.SENTENCE_COLUMNS, export.sentence_rows(essay))
     import csv
