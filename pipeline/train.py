@@ -12,13 +12,13 @@ import logging
 import platform
 import re
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from .classify import STAGE2_PARAMS, CueRules, RoleModel, TrainedRoles, build_classifier, sentence_features
-from .corpus import Essay, GoldLink, corpus_hash
+from .corpus import Essay, corpus_hash
 from .errors import CorpusError
 from .link import (
     LABELS,
@@ -332,7 +332,8 @@ def agreement(first: Sequence[Essay], second: Sequence[Essay]) -> dict[str, Any]
         edge_essays.append(essay.id)
         for found, annotation in zip(edges, (other, essay), strict=True):
             found |= {(essay.id, x.source, x.target, x.relation) for x in annotation.links}
-        targets = [_tree_targets(annotation.links) for annotation in (other, essay)]
+        targets = [_tree_targets((x.source, x.target, x.relation) for x in annotation.links)
+                   for annotation in (other, essay)]
         both = targets[0].keys() & targets[1].keys()
         both_linked += len(both)
         same_target += sum(bool(targets[0][s] & targets[1][s]) for s in both)
@@ -342,12 +343,12 @@ def agreement(first: Sequence[Essay], second: Sequence[Essay]) -> dict[str, Any]
             "targets": {"both_linked": both_linked, "same_target": same_target}}
 
 
-def _tree_targets(links: Sequence[GoldLink]) -> dict[int, set[int]]:
-    """Each source's targets by ``supports``/``explains``/``causes`` edges."""
+def _tree_targets(links: Iterable[tuple[int, int, str]]) -> dict[int, set[int]]:
+    """Each source's targets by ``supports``/``explains``/``causes`` edges, given as (source, target, relation)."""
     out: dict[int, set[int]] = {}
-    for x in links:
-        if x.relation in TREE_RELATIONS:
-            out.setdefault(x.source, set()).add(x.target)
+    for source, target, relation in links:
+        if relation in TREE_RELATIONS:
+            out.setdefault(source, set()).add(target)
     return out
 
 
@@ -417,10 +418,7 @@ def missed_tree_edges(links: Sequence[tuple[int, int, str]], gold_roles: Sequenc
     that ``found`` and the reasons add up to ``tree_edges``.
     """
     made = {(e.source_id, e.target_id, e.relation) for e in result.edges}
-    targets: dict[int, set[int]] = {}
-    for e in result.edges:
-        if e.relation in TREE_RELATIONS:
-            targets.setdefault(e.source_id, set()).add(e.target_id)
+    targets = _tree_targets(made)
     tally: Counter[str] = Counter(dict.fromkeys(("tree_edges", "found", *MISSES), 0))
     for source, target, relation in links:
         if relation not in TREE_RELATIONS:
@@ -491,8 +489,6 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
                                         ("rules", predictions, link_rules(sentences, predictions)),
                                         ("pairs_gold_roles", oracle, linker.link(sentences, oracle))):
                 found[name] |= {(key, x.source_id, x.target_id, x.relation) for x in result.edges}
-                if name == "pairs":
-                    scored += [(x.score, (key, x.source_id, x.target_id, x.relation) in gold) for x in result.edges]
                 if name in missed:
                     roles = [p.role for p in promote_thesis(shown, result.thesis)]
                     missed[name].update(missed_tree_edges(links, gold_roles, roles, result))
@@ -500,6 +496,7 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
                     thesis_hits[name] += result.thesis == thesis
                 if name == "pairs":
                     unattached += len(result.unattached)
+                    scored += [(x.score, (key, x.source_id, x.target_id, x.relation) in gold) for x in result.edges]
     report: dict[str, Any] = {name: edge_scores(gold, edges) for name, edges in found.items()}
     for name, tally in missed.items():
         report[name]["missed"] = dict(tally)
