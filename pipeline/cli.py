@@ -205,23 +205,24 @@ def train_command(corpus_path: Path, out: Path, sample: Path | None, folds: int,
     """Train the role classifier on an annotated corpus and save it with its model card."""
     from .classify import save_trained
     from .corpus import load_corpus
-    from .train import cross_validate, featurize, held_out_probabilities, require_essays, train
+    from .train import cross_validate, evaluate_document, featurize, held_out_probabilities, require_essays, train
 
     try:
         essays = load_corpus(corpus_path)
-        require_essays(len(essays), folds, str(corpus_path))
+        require_essays(essays, folds, str(corpus_path))
         data = featurize(essays)
         params = {"C": C}
         proba = held_out_probabilities(data, params, folds, encoder=encoder)
         scores = {"cross_validation": cross_validate(data, params, folds, encoder=encoder, proba=proba)}
         model = train(data, params, encoder=encoder, scores=scores)
-        if sample is not None:
-            model.card["scores"]["sample"] = _score_sample(model, sample)
+        scored = _read_sample(sample) if sample is not None else None
+        if scored is not None:
+            model.card["scores"]["sample"] = evaluate_document(model, *scored)
         model.card["corpus"] = str(corpus_path)
         model.card["guideline_version"] = ", ".join(sorted({e.guideline_version for e in essays} - {""}))
         save_trained(model, out)
         if links_out is not None:
-            _train_links(data, corpus_path, links_out, proba, folds)
+            _train_links(data, corpus_path, links_out, proba, folds, (*scored, model) if scored else None)
     except ArgmapError as e:
         raise click.ClickException(str(e)) from e
     click.echo(_report_text("cross-validation", scores["cross_validation"]))
@@ -230,45 +231,78 @@ def train_command(corpus_path: Path, out: Path, sample: Path | None, folds: int,
     click.echo(f"saved {out}")
 
 
-def _train_links(data: Any, corpus_path: Path, out: Path, proba: Any, folds: int) -> None:
-    """Score the pair linker on held-out essays (roles: ``proba``), then fit it on the whole corpus and save it."""
+def _train_links(data: Any, corpus_path: Path, out: Path, proba: Any, folds: int,
+                 sample: tuple[Any, Any, Any] | None) -> None:
+    """Score the pair linker on held-out essays (roles: ``proba``), then fit it on the whole corpus and save it.
+
+    ``sample`` (gold essay, its processed sentences, the role model) is also scored into the card.
+    """
     from .link import save_linker
-    from .train import evaluate_links, train_links
+    from .train import evaluate_document_links, evaluate_links, train_links
 
     report = evaluate_links(data, folds, proba=proba)
     linker = train_links(data, scores={"held_out": report})
     linker.card["corpus"] = str(corpus_path)
+    if sample is not None and sample[0].links:
+        gold, sentences, model = sample
+        linker.card["scores"]["sample"] = evaluate_document_links(gold, sentences, model.predict(sentences), linker)
     save_linker(linker, out)
     click.echo(_links_text(report))
+    if "sample" in linker.card["scores"]:
+        click.echo(_sample_links_text(gold.id, linker.card["scores"]["sample"]))
     click.echo(f"saved {out}")
+
+
+_LINKERS = {"pairs": "pair classifier", "rules": "rule linker", "pairs_gold_roles": "pair classifier, gold roles"}
+
+
+def _edge_table(report: dict[str, Any]) -> list[str]:
+    """Precision, recall, F1 and thesis (accuracy, or the sentence found in one document) of each linker scored."""
+    lines = [f"{'linker':<28}{'precision':>10}{'recall':>10}{'f1':>10}{'thesis':>10}"]
+    for key, name in _LINKERS.items():
+        if key in report:
+            r = report[key]
+            thesis = r.get("thesis") or (f"{r['thesis_accuracy']:.3f}" if "thesis_accuracy" in r else "")
+            lines.append(f"{name:<28}{r['precision']:>10.3f}{r['recall']:>10.3f}{r['f1']:>10.3f}{thesis:>10}")
+    return lines
+
+
+def _sample_links_text(name: str, report: dict[str, Any]) -> str:
+    """Edge scores on an evaluation essay processed end to end (``train.evaluate_document_links``)."""
+    lines = [f"== edges on the sample {name} ({report['gold_edges']} gold edges, {report['aligned_sentences']} "
+             f"sentences aligned by shared words; gold thesis {report['gold_thesis']})", *_edge_table(report)]
+    if "pairs" in report:
+        lines += _scores_line(report["pairs"])
+        lines.append(f"gain over the rule linker {report['pairs']['f1'] - report['rules']['f1']:+.3f} F1")
+    return "\n".join(lines)
+
+
+def _scores_line(pairs: dict[str, Any]) -> list[str]:
+    """How often the pair classifier's edges were right by score (``train.score_calibration``), if scored."""
+    scores = pairs.get("scores")
+    if not scores:
+        return []
+    return [f"  pair classifier scores as the chance an edge is right: calibration error {scores['ece']:.3f}; "
+            + ", ".join(f"scored {b['from']:.1f}-{b['to']:.1f} {b['edges']} edges, {b['right']:.0%} right"
+                        for b in scores["bins"] if b["edges"])]
 
 
 def _links_text(report: dict[str, Any]) -> str:
     """Edge scores of the pair linker and the rule linker, as printed by ``train --links`` and ``evaluate``."""
     lines = [f"== edges on held-out essays ({report['essays']} essays, {report['folds']} essay-grouped folds; "
-             "source, target and relation must all match)",
-             f"{'linker':<28}{'precision':>10}{'recall':>10}{'f1':>10}{'thesis':>10}"]
-    names = {"pairs": "pair classifier", "rules": "rule linker", "pairs_gold_roles": "pair classifier, gold roles"}
-    for key, name in names.items():
-        r = report[key]
-        thesis = f"{r['thesis_accuracy']:>10.3f}" if "thesis_accuracy" in r else f"{'':>10}"
-        lines.append(f"{name:<28}{r['precision']:>10.3f}{r['recall']:>10.3f}{r['f1']:>10.3f}{thesis}")
+             "source, target and relation must all match)", *_edge_table(report)]
     for key in ("pairs", "rules"):
         if "per_relation" in report[key]:
             f1 = ", ".join(f"{rel} {r['f1']:.3f}" for rel, r in report[key]["per_relation"].items())
-            lines.append(f"  {names[key]} F1 by relation: {f1}")
+            lines.append(f"  {_LINKERS[key]} F1 by relation: {f1}")
     for key in ("pairs", "pairs_gold_roles"):
         if "missed" in report[key]:
             m = report[key]["missed"]
-            lines.append(f"  {names[key]}: {m['found']} of {m['tree_edges']} gold supports/explains/causes edges "
+            lines.append(f"  {_LINKERS[key]}: {m['found']} of {m['tree_edges']} gold supports/explains/causes edges "
                          f"found; missed because the source's role was wrong {m['source_role']}, the target's "
                          f"role {m['target_role']}, the source was left unattached {m['unattached']}, right "
                          f"target by another relation {m['relation']}, another target {m['target']}")
-    if report["pairs"].get("scores"):
-        scores = report["pairs"]["scores"]
-        lines.append(f"  pair classifier scores as the chance an edge is right: calibration error {scores['ece']:.3f}; "
-                     + ", ".join(f"scored {b['from']:.1f}-{b['to']:.1f} {b['edges']} edges, {b['right']:.0%} right"
-                                 for b in scores["bins"] if b["edges"]))
+    lines += _scores_line(report["pairs"])
     if "causes_from_pairs" in report:
         c = report["causes_from_pairs"]
         lines.append(f"  cause-effect pairs mapped to sentence pairs, against gold causes edges: "
@@ -295,11 +329,21 @@ def evaluate_command(corpus_path: Path, model: str | None, sample: Path | None, 
     """Essay-grouped cross-validation of the classifier against the cue-rule baseline on the same folds."""
     from .classify import load_model
     from .corpus import load_corpus
-    from .train import agreement, cross_validate, evaluate_links, featurize, held_out_probabilities, require_essays
+    from .link import default_linker
+    from .train import (
+        agreement,
+        cross_validate,
+        evaluate_document,
+        evaluate_document_links,
+        evaluate_links,
+        featurize,
+        held_out_probabilities,
+        require_essays,
+    )
 
     try:
         essays = load_corpus(corpus_path)
-        require_essays(len(essays), folds, str(corpus_path))
+        require_essays(essays, folds, str(corpus_path))
         second = load_corpus(agreement_path) if agreement_path is not None else []
         agreed = agreement(essays, second) if second else None  # before the long run: refuse mismatched essays early
         data = featurize(essays)
@@ -313,7 +357,12 @@ def evaluate_command(corpus_path: Path, model: str | None, sample: Path | None, 
         else:
             click.echo("edges: the corpus has no link annotations; edge scores skipped")
         if sample is not None:
-            click.echo(_report_text(f"sample {sample.name}", _score_sample(load_model(model), sample)))
+            gold, sentences = _read_sample(sample)
+            roles = load_model(model)
+            click.echo(_report_text(f"sample {sample.name}", evaluate_document(roles, gold, sentences)))
+            if gold.links:
+                scored = evaluate_document_links(gold, sentences, roles.predict(sentences), default_linker())
+                click.echo(_sample_links_text(sample.name, scored))
         if agreed is not None:
             click.echo(_agreement_text(agreed, agreement_path, links.get("subset")))
     except ArgmapError as e:
@@ -336,20 +385,18 @@ def _agreement_text(agreed: dict[str, Any], path: Path | None, linker: dict[str,
     return "\n".join(lines)
 
 
-def _score_sample(model: Any, gold_path: Path) -> dict[str, Any]:
-    """Process an evaluation essay's source document end to end and score ``model`` against its annotation."""
+def _read_sample(gold_path: Path) -> tuple[Any, list[Any]]:
+    """An evaluation essay's annotation and the sentences of its 'source' document, processed end to end."""
     import json
 
     from .corpus import load_essay
     from .process import Processor, Settings
-    from .train import evaluate_document
 
     gold = load_essay(gold_path)
     source = json.loads(gold_path.read_text(encoding="utf-8")).get("source")
     if not source:
         raise ArgmapError(f"{gold_path}: no 'source' document named to evaluate on")
-    result = Processor(Settings(model="rules")).process_file(gold_path.parent / source)
-    return evaluate_document(model, gold, result.sentences)
+    return gold, list(Processor(Settings(model="rules")).process_file(gold_path.parent / source).sentences)
 
 
 def _report_text(title: str, report: dict[str, Any]) -> str:

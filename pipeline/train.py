@@ -132,19 +132,30 @@ def fit_encoder(texts: Sequence[str], roles: Sequence[str], random_state: int) -
     return SentenceEncoder(**params, random_state=random_state).fit(texts, roles)
 
 
-def require_essays(count: int, folds: int, where: str = "corpus") -> None:
+def require_essays(essays: Sequence[Essay], folds: int, where: str = "corpus") -> None:
     """Refuse a corpus too small for ``folds``-fold cross-validation of the stacked classifier.
 
     Each outer training part needs two essays for the inner split, so at least
-    three documents (told apart by ``doc_id``) and at least ``folds``.
+    three documents (told apart by ``doc_id``) and at least ``folds``; and since
+    ``GroupKFold`` balances folds by sentences, not documents, a few documents
+    of unequal length can still leave a training part with one document.
 
     Raises:
         CorpusError: Too few documents.
     """
+    import numpy as np
+    from sklearn.model_selection import GroupKFold
+
     need = max(folds, 3)
-    if count < need:
-        raise CorpusError(f"{where}: {count} annotated document(s) (told apart by doc_id); "
+    if len(essays) < need:
+        raise CorpusError(f"{where}: {len(essays)} annotated document(s) (told apart by doc_id); "
                           f"{folds}-fold cross-validation needs at least {need}")
+    groups = np.repeat(np.arange(len(essays)), [len(e.sentences) for e in essays])
+    for train_idx, _ in GroupKFold(n_splits=folds).split(groups, groups=groups):
+        if len(set(groups[train_idx])) < 2:
+            raise CorpusError(f"{where}: {len(essays)} annotated documents of unequal length leave a "
+                              f"{folds}-fold training part with one document (folds are balanced by sentences); "
+                              "use fewer folds or more documents")
 
 
 def fold_models(data: Featurized, params: dict[str, Any] | None = None, folds: int = 5, *,
@@ -159,7 +170,7 @@ def fold_models(data: Featurized, params: dict[str, Any] | None = None, folds: i
     Raises:
         CorpusError: Fewer documents than the folds need (:func:`require_essays`).
     """
-    require_essays(len(data.essays), folds)
+    require_essays(data.essays, folds)
     from sklearn.model_selection import GroupKFold
 
     params = {**DEFAULT_PARAMS, **(params or {})}
@@ -276,13 +287,57 @@ def evaluate_document(model: RoleModel, gold: Essay, sentences: Sequence[Sentenc
 def aligned_roles(model: RoleModel, gold: Essay, sentences: Sequence[Sentence]) -> list[tuple[str, str]]:
     """(gold role, predicted role) for each gold sentence and the predicted sentence sharing most of its words."""
     predicted = model.predict(sentences)
-    words = [_words(s.text) for s in sentences]
-    pairs = []
-    for g in gold.sentences:
-        target = _words(g.text)
-        best = max(range(len(sentences)), key=lambda i: len(target & words[i]) / (len(target | words[i]) or 1))
-        pairs.append((g.role, predicted[best].role))
-    return pairs
+    closest = _closest([g.text for g in gold.sentences], [s.text for s in sentences])
+    return [(g.role, predicted[i].role) for g, i in zip(gold.sentences, closest, strict=True)]
+
+
+def evaluate_document_links(gold: Essay, sentences: Sequence[Sentence], predictions: Sequence[Prediction],
+                            linker: PairLinker | None) -> dict[str, Any]:
+    """Edge scores of a document processed end to end (roles: ``predictions``) against its gold links.
+
+    Each predicted sentence stands for the gold sentence sharing most of its
+    words, so an edge is right when its two ends map to the gold edge's ends
+    and the relation matches. As in :func:`evaluate_links`, the rule linker
+    is scored too, and ``linker`` (when given) also from the gold roles of the
+    aligned sentences; ``thesis_accuracy`` is 1 when the found thesis maps to
+    the gold thesis, and ``thesis`` names the gold sentence it maps to. The
+    pair linker's ``scores`` say how often its edges were right by score
+    (:func:`score_calibration`).
+    """
+    to_gold = _closest([s.text for s in sentences], [g.text for g in gold.sentences])
+    keys = [g.key for g in gold.sentences]
+    edges = {(gold.id, x.source, x.target, x.relation) for x in gold.links}
+    gold_thesis = next((i for i, g in enumerate(gold.sentences) if g.thesis), None)
+    runs = {"rules": link_rules(sentences, predictions)}
+    if linker is not None:
+        oracle = [_certain(gold.sentences[i].role) for i in to_gold]
+        runs = {"pairs": linker.link(sentences, predictions), **runs,
+                "pairs_gold_roles": linker.link(sentences, oracle)}
+    report: dict[str, Any] = {"gold_edges": len(edges), "aligned_sentences": len(sentences),
+                              "gold_thesis": keys[gold_thesis] if gold_thesis is not None else None}
+    for name, result in runs.items():
+        found = [(gold.id, to_gold[x.source_id], to_gold[x.target_id], x.relation) for x in result.edges]
+        thesis = to_gold[result.thesis] if result.thesis is not None else None
+        report[name] = {**edge_scores(edges, set(found)), "thesis_accuracy": float(thesis == gold_thesis),
+                        "thesis": keys[thesis] if thesis is not None else None}
+        if name == "pairs" and found:
+            report[name]["scores"] = score_calibration([x.score for x in result.edges], [f in edges for f in found])
+    return report
+
+
+def _closest(texts: Sequence[str], others: Sequence[str]) -> list[int]:
+    """For each text, the index of the one among ``others`` whose words overlap it most (Jaccard)."""
+    words = [_words(t) for t in others]
+    out = []
+    for text in texts:
+        own = _words(text)
+        out.append(max(range(len(words)), key=lambda i: len(own & words[i]) / (len(own | words[i]) or 1)))
+    return out
+
+
+def _certain(role: str) -> Prediction:
+    """A prediction of ``role`` with probability 1: gold roles handed to a linker."""
+    return Prediction(role, tuple(float(role == r) for r in ROLES))  # type: ignore[arg-type]
 
 
 def _words(text: str) -> set[str]:
@@ -480,7 +535,7 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
             sentences, gold_roles, thesis, links = essays[e]
             predictions = [Prediction(ROLES[int(p.argmax())], tuple(float(v) for v in p))
                            for p in proba[starts[e]:starts[e + 1]]]
-            oracle = [Prediction(r, tuple(float(r == x) for x in ROLES)) for r in gold_roles]  # type: ignore[arg-type]
+            oracle = [_certain(r) for r in gold_roles]
             key = data.essays[e].id
             gold |= {(key, s, t, rel) for s, t, rel in links}
             mapped = causal_pairs(sentences, [p.role for p in predictions])

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 
 from pipeline import link as linking
-from pipeline.corpus import load_corpus
+from pipeline.corpus import load_corpus, load_essay
 from pipeline.errors import ModelError
 from pipeline.link import (
     LABELS,
@@ -26,8 +26,19 @@ from pipeline.link import (
     save_linker,
 )
 from pipeline.persist import CARD_FILE, MODEL_FILE
-from pipeline.train import MISSES, edge_scores, evaluate_links, featurize, link_essays, missed_tree_edges, train_links
+from pipeline.train import (
+    MISSES,
+    edge_scores,
+    evaluate_document_links,
+    evaluate_links,
+    featurize,
+    link_essays,
+    missed_tree_edges,
+    train_links,
+)
 from pipeline.types import ROLES, CausalLink, Cue, Edge, Entity, LinkResult, Prediction, Sentence
+
+SAMPLE_GOLD = ROOT / "corpus" / "samples" / "china-iss-essay.json"
 
 
 def _sentence(i: int, text: str, cues=(), entities=(), paragraph=0, section=None, causal=()) -> Sentence:
@@ -325,6 +336,78 @@ def test_missed_tree_edges_names_the_first_reason_that_applies() -> None:
     }
 
 
+class _FixedLinker:
+    """A linker that returns the same map whatever it is given, and records the roles it was given."""
+
+    def __init__(self, edges: list[tuple[int, int, str]], thesis: int) -> None:
+        self.result = LinkResult(tuple(Edge(s, t, r, 0.5, "") for s, t, r in edges), thesis=thesis)
+        self.roles: list[list[str]] = []
+
+    def link(self, sentences, predictions) -> LinkResult:
+        self.roles.append([p.role for p in predictions])
+        return self.result
+
+
+def test_a_document_processed_end_to_end_is_scored_on_edges_through_its_aligned_sentences(tmp_path) -> None:
+    def sentence(key, role, text, links=(), thesis=False):
+        return {"id": key, "role": role, "thesis": thesis, "text": text,
+                "links": [{"to": to, "rel": rel} for to, rel in links]}
+
+    annotation = {"id": "e1", "title": "T", "register": "journal", "topic": "space", "guideline_version": "1.0",
+                  "annotator": "A1", "split": "evaluation", "paragraphs": [
+                      {"section": None, "sentences": [
+                          sentence("s1", "conclusion", "Earlier cooperation would have helped both programmes.",
+                                   thesis=True)]},
+                      {"section": "Causes", "sentences": [
+                          sentence("s2", "cause", "China was isolated because of its military aims.",
+                                   [("s1", "explains")]),
+                          sentence("s3", "evidence", "In 1991 China sold missiles to Pakistan.", [("s2", "supports")]),
+                          sentence("s4", "evidence", "Congress published the Cox report in 1999.",
+                                   [("s2", "supports")])]}]}
+    path = tmp_path / "e1.json"
+    path.write_text(json.dumps(annotation), encoding="utf-8")
+    gold = load_essay(path)
+    # As OCR and the pipeline left it: a word split over a line, the last two sentences in the other order.
+    sentences = [_sentence(0, "Earlier cooperation would have helped both pro- grammes."),
+                 _sentence(1, "China was isolated because of its military aims.", paragraph=1),
+                 _sentence(2, "Congress published the Cox report in 1999.", paragraph=1),
+                 _sentence(3, "In 1991 China sold missiles to Pakistan.", paragraph=1)]
+    linker = _FixedLinker([(1, 0, "explains"), (2, 1, "supports"), (3, 2, "supports")], thesis=0)
+    predictions = [_pred("conclusion"), _pred("cause"), _pred("evidence"), _pred("cause")]
+    report = evaluate_document_links(gold, sentences, predictions, linker)  # type: ignore[arg-type]
+    assert report["gold_edges"] == 3 and report["gold_thesis"] == "s1"
+    # s2 -> s1 and s4 -> s2 are right; s3 -> s4 is not a gold edge.
+    scores = report["pairs"].pop("scores")
+    assert report["pairs"] == {"precision": 0.6667, "recall": 0.6667, "f1": 0.6667, "gold": 3, "predicted": 3,
+                               "thesis_accuracy": 1.0, "thesis": "s1"}
+    assert [(b["edges"], b["right"]) for b in scores["bins"]][2] == (3, 0.6667)  # every edge scored 0.5
+    assert linker.roles == [["conclusion", "cause", "evidence", "cause"],  # the predicted roles, then the gold ones
+                            ["conclusion", "cause", "evidence", "evidence"]]
+    assert report["pairs_gold_roles"]["f1"] == 0.6667 and 0 <= report["rules"]["f1"] <= 1
+    assert set(evaluate_document_links(gold, sentences, predictions, None)) == {
+        "gold_edges", "aligned_sentences", "gold_thesis", "rules"}
+
+
+def test_shipped_linker_card_scores_the_sample_as_evaluate_does(sample_result) -> None:
+    from pipeline.classify import load_model
+    from pipeline.cli import _sample_links_text
+
+    card = json.loads((linking.DEFAULT_LINK_MODEL / CARD_FILE).read_text(encoding="utf-8"))
+    gold = load_essay(SAMPLE_GOLD)
+    sentences = sample_result.sentences
+    report = evaluate_document_links(gold, sentences, load_model().predict(sentences), linking.default_linker())
+    assert report == card["scores"]["sample"]
+    assert report["pairs"]["thesis"] == "s4" and report["gold_edges"] == len(gold.links)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in ("pairs", "rules", "pairs_gold_roles"):
+        assert f"{report[name]['f1']:.3f}" in readme, f"README does not state the sample's edge F1 for {name}"
+    assert f"calibration error is {report['pairs']['scores']['ece']:.3f}" in readme
+    lines = _sample_links_text(SAMPLE_GOLD.name, report).splitlines()
+    assert lines[0].startswith(f"== edges on the sample {SAMPLE_GOLD.name} ({len(gold.links)} gold edges")
+    assert lines[2].split() == ["pair", "classifier", *(f"{report['pairs'][k]:.3f}" for k in ("precision", "recall",
+                                                                                            "f1")), "s4"]
+
+
 def test_shipped_linker_card_backs_the_readme() -> None:
     card = json.loads((linking.DEFAULT_LINK_MODEL / CARD_FILE).read_text(encoding="utf-8"))
     held_out = card["scores"]["held_out"]
@@ -384,3 +467,31 @@ def test_sample_map_has_a_thesis_and_no_loose_nodes(sample_result) -> None:
     _reaches_thesis_or_unattached(sample_result, sample_result.predictions)
     for e in sample_result.edges:
         assert e.reason and 0 <= e.score <= 1
+
+
+def test_evaluate_scores_a_sample_essay_on_edges(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    files = sorted((ROOT / "corpus" / "essays").glob("a1-*.json"))
+    (tmp_path / "essays").mkdir()
+    for path in files[:3]:
+        (tmp_path / "essays" / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    sample = json.loads(files[3].read_text(encoding="utf-8"))
+    sample.update(split="evaluation", source="sample.txt")
+    (tmp_path / "sample.json").write_text(json.dumps(sample), encoding="utf-8")
+    blocks = []
+    for paragraph in sample["paragraphs"]:
+        if paragraph["section"] and paragraph["section"] not in blocks:
+            blocks.append(paragraph["section"])
+        blocks.append(" ".join(s["text"] for s in paragraph["sentences"]))
+    (tmp_path / "sample.txt").write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+    done = CliRunner().invoke(cli, ["evaluate", "--corpus", str(tmp_path / "essays"), "--sample",
+                                    str(tmp_path / "sample.json"), "--model", "rules", "--folds", "3", "--no-encoder"])
+    assert done.exit_code == 0, done.output
+    links = sum(len(s.get("links", ())) for p in sample["paragraphs"] for s in p["sentences"])
+    printed = done.output[done.output.index("== edges on the sample"):].splitlines()
+    assert printed[0].startswith(f"== edges on the sample sample.json ({links} gold edges")
+    assert [line.split()[0] for line in printed[2:5]] == ["pair", "rule", "pair"]
+    assert float(printed[2].split()[4]) > float(printed[3].split()[4])  # pair classifier F1 above the rules'

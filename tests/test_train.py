@@ -236,6 +236,18 @@ def test_train_and_evaluate_refuse_too_few_documents_in_one_line(tmp_path: Path,
     assert not (tmp_path / "m").exists()
 
 
+def test_a_fold_that_would_train_on_one_document_is_refused_in_one_line(tmp_path: Path) -> None:
+    # GroupKFold balances folds by sentences: one long document fills a fold, the other three the other one.
+    rows = ["doc_id,text,role"] + [f"long,In {1900 + i} exports fell.,evidence" for i in range(12)]
+    rows += [f"d{d},Therefore the policy must change.,conclusion" for d in range(3)]
+    labels = tmp_path / "labels.csv"
+    labels.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    done = CliRunner().invoke(cli, ["train", "--out", str(tmp_path / "m"), "--corpus", str(labels), "--folds", "2"])
+    assert done.exit_code == 1 and isinstance(done.exception, SystemExit)
+    assert done.output == (f"Error: {labels}: 4 annotated documents of unequal length leave a 2-fold training part "
+                           "with one document (folds are balanced by sentences); use fewer folds or more documents\n")
+
+
 def test_printed_agreement_sets_the_annotators_edges_beside_the_linker() -> None:
     from pipeline.cli import _agreement_text
 
