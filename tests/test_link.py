@@ -495,3 +495,18 @@ def test_evaluate_scores_a_sample_essay_on_edges(tmp_path) -> None:
     assert printed[0].startswith(f"== edges on the sample sample.json ({links} gold edges")
     assert [line.split()[0] for line in printed[2:5]] == ["pair", "rule", "pair"]
     assert float(printed[2].split()[4]) > float(printed[3].split()[4])  # pair classifier F1 above the rules'
+
+
+def test_training_the_linker_with_a_sample_scores_it_into_the_card(small_corpus, sample_result, tmp_path) -> None:
+    from pipeline.classify import CueRules
+    from pipeline.cli import _train_links
+
+    roles = [s.role for e in small_corpus.essays for s in e.sentences]
+    proba = np.array([[0.7 if r == role else 0.1 for r in ROLES] for role in roles])
+    gold = load_essay(SAMPLE_GOLD)
+    _train_links(small_corpus, ROOT / "corpus" / "essays", tmp_path / "links", proba, 2,
+                 (gold, sample_result.sentences, CueRules()))
+    card = json.loads((tmp_path / "links" / CARD_FILE).read_text(encoding="utf-8"))
+    sample = card["scores"]["sample"]
+    assert sample["gold_edges"] == len(gold.links) and sample["gold_thesis"] == "s60"
+    assert set(sample) >= {"pairs", "rules", "pairs_gold_roles"} and card["scores"]["held_out"]["folds"] == 2
