@@ -303,6 +303,10 @@ def _links_text(report: dict[str, Any]) -> str:
                          f"role {m['target_role']}, the source was left unattached {m['unattached']}, right "
                          f"target by another relation {m['relation']}, another target {m['target']}")
     lines += _scores_line(report["pairs"])
+    if "essay_f1" in report["pairs"]:
+        spread = report["pairs"]["essay_f1"]
+        lines.append(f"  pair classifier F1 per essay: 10th percentile {spread['p10']:.3f}, quartiles "
+                     f"{spread['p25']:.3f} / {spread['p50']:.3f} / {spread['p75']:.3f}, 90th {spread['p90']:.3f}")
     if "causes_from_pairs" in report:
         c = report["causes_from_pairs"]
         lines.append(f"  cause-effect pairs mapped to sentence pairs, against gold causes edges: "

@@ -504,10 +504,10 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
     here when not given). The pair linker is also scored from gold roles, to
     separate linking errors from role errors; ``scores`` says how well its
     edge scores read as the chance an edge is right (:func:`score_calibration`),
-    and for both pair-classifier
-    runs ``missed`` says why gold tree edges were missed
-    (:func:`missed_tree_edges`). ``causes_from_pairs`` scores the
-    sentence pairs that the cause–effect pairs map to
+    ``essay_f1`` how its F1 spreads over essays (percentiles), and for both
+    pair-classifier runs ``missed`` says why gold tree edges were missed
+    (:func:`missed_tree_edges`). ``causes_from_pairs`` scores the sentence
+    pairs that the cause–effect pairs map to
     (:func:`~pipeline.link.causal_pairs`) against the gold ``causes`` edges.
     ``subset`` names essays (by id) on which the pair linker is also scored
     alone, under ``report["subset"]``: those a second annotator labelled, say.
@@ -527,6 +527,7 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
     thesis_hits = {"pairs": 0, "rules": 0}
     missed: dict[str, Counter[str]] = {"pairs": Counter(), "pairs_gold_roles": Counter()}
     scored: list[tuple[float, bool]] = []
+    per_essay: list[float] = []
     unattached = 0
     splitter = GroupKFold(n_splits=min(folds, len(essays)))
     for train_idx, test_idx in splitter.split(X, y, groups):
@@ -552,6 +553,8 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
                 if name == "pairs":
                     unattached += len(result.unattached)
                     scored += [(x.score, (key, x.source_id, x.target_id, x.relation) in gold) for x in result.edges]
+                    per_essay.append(edge_scores({(s, t, rel) for s, t, rel in links},
+                                                 {(x.source_id, x.target_id, x.relation) for x in result.edges})["f1"])
     report: dict[str, Any] = {name: edge_scores(gold, edges) for name, edges in found.items()}
     for name, tally in missed.items():
         report[name]["missed"] = dict(tally)
@@ -565,6 +568,7 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
     for name, hits in thesis_hits.items():
         report[name]["thesis_accuracy"] = round(hits / len(essays), 4)
     report["pairs"]["unattached"] = unattached
+    report["pairs"]["essay_f1"] = {f"p{q}": round(float(np.percentile(per_essay, q)), 4) for q in (10, 25, 50, 75, 90)}
     if subset:
         report["subset"] = edge_scores({g for g in gold if g[0] in subset},
                                        {x for x in found["pairs"] if x[0] in subset})

@@ -10,7 +10,8 @@ from conftest import ROOT
 
 from pipeline.corpus import REGISTERS, Essay, load_essay
 
-FILES = sorted((ROOT / "corpus" / "essays").glob("*.json")) + sorted((ROOT / "corpus" / "agreement").glob("*.json"))
+FILES = [path for folder in ("essays", "agreement", "samples", "samples/agreement")
+         for path in sorted((ROOT / "corpus" / folder).glob("*.json"))]
 ARGUMENTATIVE = {"cause", "evidence", "conclusion"}
 # GUIDELINES.md §5: which roles each relation may join (source roles, target roles).
 ALLOWED = {

@@ -28,6 +28,7 @@ from pipeline.link import (
 from pipeline.persist import CARD_FILE, MODEL_FILE
 from pipeline.train import (
     MISSES,
+    agreement,
     edge_scores,
     evaluate_document_links,
     evaluate_links,
@@ -39,6 +40,7 @@ from pipeline.train import (
 from pipeline.types import ROLES, CausalLink, Cue, Edge, Entity, LinkResult, Prediction, Sentence
 
 SAMPLE_GOLD = ROOT / "corpus" / "samples" / "china-iss-essay.json"
+SAMPLE_SECOND = ROOT / "corpus" / "samples" / "agreement" / "china-iss-essay.json"
 
 
 def _sentence(i: int, text: str, cues=(), entities=(), paragraph=0, section=None, causal=()) -> Sentence:
@@ -313,6 +315,8 @@ def test_evaluate_links_on_held_out_essays(small_corpus) -> None:
     for name in ("pairs", "rules", "pairs_gold_roles"):
         assert 0 <= report[name]["f1"] <= 1 and report[name]["gold"] == sum(len(e.links) for e in small_corpus.essays)
     assert 0 <= report["pairs"]["thesis_accuracy"] <= 1 and report["folds"] == 2
+    spread = list(report["pairs"]["essay_f1"].values())
+    assert spread == sorted(spread) and 0 <= spread[0] <= spread[-1] <= 1 and spread[0] < spread[-1]
     tree = sum(x.relation != "contrasts" for e in small_corpus.essays for x in e.links)
     for name in ("pairs", "pairs_gold_roles"):
         missed = report[name]["missed"]
@@ -406,6 +410,23 @@ def test_shipped_linker_card_scores_the_sample_as_evaluate_does(sample_result) -
     assert lines[0].startswith(f"== edges on the sample {SAMPLE_GOLD.name} ({len(gold.links)} gold edges")
     assert lines[2].split() == ["pair", "classifier", *(f"{report['pairs'][k]:.3f}" for k in ("precision", "recall",
                                                                                             "f1")), "s4"]
+
+
+def test_the_samples_second_annotation_and_the_map_against_it_are_as_documented(sample_result) -> None:
+    from pipeline.classify import load_model
+
+    first, second = load_essay(SAMPLE_GOLD), load_essay(SAMPLE_SECOND)
+    assert second.split == "evaluation" and [s.text for s in second.sentences] == [s.text for s in first.sentences]
+    agreed = agreement([first], [second])
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    datasheet = " ".join((ROOT / "corpus" / "README.md").read_text(encoding="utf-8").split())
+    for text in (readme, datasheet):
+        assert f"kappa {agreed['kappa']:.3f}" in text and f"F1 {agreed['edges']['f1']:.3f}" in text
+    assert f"same target for {agreed['targets']['same_target']} of the {agreed['targets']['both_linked']}" in readme
+    sentences = sample_result.sentences
+    report = evaluate_document_links(second, sentences, load_model().predict(sentences), linking.default_linker())
+    assert (f"pair classifier scores {report['pairs']['f1']:.3f} and the rule linker {report['rules']['f1']:.3f}"
+            in readme)
 
 
 def test_shipped_linker_card_backs_the_readme() -> None:
