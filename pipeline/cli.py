@@ -317,60 +317,69 @@ def _links_text(report: dict[str, Any]) -> str:
 
 
 @cli.command("evaluate")
-@click.option("--corpus", "corpus_path", required=True, type=click.Path(exists=True, path_type=Path),
-              help="Annotated corpus.")
+@click.option("--corpus", "corpus_path", default=None, type=click.Path(exists=True, path_type=Path),
+              help="Annotated corpus to cross-validate the classifier and the linker on.")
 @click.option("--model", default=None,
               help="Model to score on --sample: a model folder, 'stacked' or 'rules' (default: the shipped model).")
-@click.option("--sample", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="An evaluation essay JSON whose 'source' document is processed end to end and scored.")
+@click.option("--sample", "samples", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="An annotated essay JSON whose 'source' document is processed end to end and scored with "
+                   "--model and the shipped linker (repeatable; without --corpus only these are scored).")
 @click.option("--agreement", "agreement_path", type=click.Path(exists=True, path_type=Path), default=None,
               help="A second annotation of some essays: prints Cohen's kappa against --corpus.")
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2), help="Cross-validation folds.")
 @click.option("-C", "C", default=2.5, show_default=True, help="Inverse regularisation of the logistic regression.")
 @_ENCODER
-def evaluate_command(corpus_path: Path, model: str | None, sample: Path | None, agreement_path: Path | None,
-                     folds: int, C: float, encoder: bool) -> None:
-    """Essay-grouped cross-validation of the classifier against the cue-rule baseline on the same folds."""
-    from .classify import load_model
-    from .corpus import load_corpus
-    from .link import default_linker
-    from .train import (
-        agreement,
-        cross_validate,
-        evaluate_document,
-        evaluate_document_links,
-        evaluate_links,
-        featurize,
-        held_out_probabilities,
-        require_essays,
-    )
-
+def evaluate_command(corpus_path: Path | None, model: str | None, samples: tuple[Path, ...],
+                     agreement_path: Path | None, folds: int, C: float, encoder: bool) -> None:
+    """Score roles and edges: essay-grouped cross-validation on --corpus, annotated essays end to end (--sample)."""
+    if corpus_path is None and not samples:
+        raise UsageError("give --corpus, --sample or both")
+    if agreement_path is not None and corpus_path is None:
+        raise UsageError("--agreement needs --corpus")
     try:
-        essays = load_corpus(corpus_path)
-        require_essays(essays, folds, str(corpus_path))
-        second = load_corpus(agreement_path) if agreement_path is not None else []
-        agreed = agreement(essays, second) if second else None  # before the long run: refuse mismatched essays early
-        data = featurize(essays)
-        proba = held_out_probabilities(data, {"C": C}, folds, encoder=encoder)
-        click.echo(_report_text(f"cross-validation ({folds} folds, essay-grouped)",
-                                cross_validate(data, {"C": C}, folds, encoder=encoder, proba=proba)))
-        links: dict[str, Any] = {}
-        if any(essay.links for essay in essays):
-            links = evaluate_links(data, folds, proba=proba, subset=agreed["edge_essays"] if agreed else ())
-            click.echo(_links_text(links))
-        else:
-            click.echo("edges: the corpus has no link annotations; edge scores skipped")
-        if sample is not None:
-            gold, sentences = _read_sample(sample)
-            roles = load_model(model)
-            click.echo(_report_text(f"sample {sample.name}", evaluate_document(roles, gold, sentences)))
-            if gold.links:
-                scored = evaluate_document_links(gold, sentences, roles.predict(sentences), default_linker())
-                click.echo(_sample_links_text(sample.name, scored))
-        if agreed is not None:
-            click.echo(_agreement_text(agreed, agreement_path, links.get("subset")))
+        if corpus_path is not None:
+            _evaluate_corpus(corpus_path, agreement_path, folds, C, encoder)
+        for sample in samples:
+            _evaluate_sample(sample, model)
     except ArgmapError as e:
         raise click.ClickException(str(e)) from e
+
+
+def _evaluate_corpus(corpus_path: Path, agreement_path: Path | None, folds: int, C: float, encoder: bool) -> None:
+    """Cross-validate the classifier (against the cue rules) and the linker on a corpus; score a second annotation."""
+    from .corpus import load_corpus
+    from .train import agreement, cross_validate, evaluate_links, featurize, held_out_probabilities, require_essays
+
+    essays = load_corpus(corpus_path)
+    require_essays(essays, folds, str(corpus_path))
+    second = load_corpus(agreement_path) if agreement_path is not None else []
+    agreed = agreement(essays, second) if second else None  # before the long run: refuse mismatched essays early
+    data = featurize(essays)
+    proba = held_out_probabilities(data, {"C": C}, folds, encoder=encoder)
+    click.echo(_report_text(f"cross-validation ({folds} folds, essay-grouped)",
+                            cross_validate(data, {"C": C}, folds, encoder=encoder, proba=proba)))
+    links: dict[str, Any] = {}
+    if any(essay.links for essay in essays):
+        links = evaluate_links(data, folds, proba=proba, subset=agreed["edge_essays"] if agreed else ())
+        click.echo(_links_text(links))
+    else:
+        click.echo("edges: the corpus has no link annotations; edge scores skipped")
+    if agreed is not None:
+        click.echo(_agreement_text(agreed, agreement_path, links.get("subset")))
+
+
+def _evaluate_sample(path: Path, model: str | None) -> None:
+    """Score the role model ``model`` and the shipped linker on one annotated essay processed end to end."""
+    from .classify import load_model
+    from .link import default_linker
+    from .train import evaluate_document, evaluate_document_links
+
+    gold, sentences = _read_sample(path)
+    roles = load_model(model)
+    click.echo(_report_text(f"sample {path}", evaluate_document(roles, gold, sentences)))
+    if gold.links:
+        scored = evaluate_document_links(gold, sentences, roles.predict(sentences), default_linker())
+        click.echo(_sample_links_text(str(path), scored))
 
 
 def _agreement_text(agreed: dict[str, Any], path: Path | None, linker: dict[str, Any] | None) -> str:

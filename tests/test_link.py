@@ -490,32 +490,35 @@ def test_sample_map_has_a_thesis_and_no_loose_nodes(sample_result) -> None:
         assert e.reason and 0 <= e.score <= 1
 
 
-def test_evaluate_scores_a_sample_essay_on_edges(tmp_path) -> None:
+def test_evaluate_scores_annotated_essays_end_to_end_without_a_corpus(tmp_path) -> None:
     from click.testing import CliRunner
 
     from pipeline.cli import cli
 
-    files = sorted((ROOT / "corpus" / "essays").glob("a1-*.json"))
-    (tmp_path / "essays").mkdir()
-    for path in files[:3]:
-        (tmp_path / "essays" / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
-    sample = json.loads(files[3].read_text(encoding="utf-8"))
-    sample.update(split="evaluation", source="sample.txt")
-    (tmp_path / "sample.json").write_text(json.dumps(sample), encoding="utf-8")
-    blocks = []
+    sample = json.loads(SAMPLE_GOLD.read_text(encoding="utf-8"))
+    sample["source"] = str(SAMPLE_GOLD.with_name("china-iss-essay.ocr.txt"))
+    without_links = tmp_path / "no-links.json"
     for paragraph in sample["paragraphs"]:
-        if paragraph["section"] and paragraph["section"] not in blocks:
-            blocks.append(paragraph["section"])
-        blocks.append(" ".join(s["text"] for s in paragraph["sentences"]))
-    (tmp_path / "sample.txt").write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
-    done = CliRunner().invoke(cli, ["evaluate", "--corpus", str(tmp_path / "essays"), "--sample",
-                                    str(tmp_path / "sample.json"), "--model", "rules", "--folds", "3", "--no-encoder"])
+        for sentence in paragraph["sentences"]:
+            sentence.pop("links", None)
+    without_links.write_text(json.dumps(sample), encoding="utf-8")
+    runner = CliRunner()
+    done = runner.invoke(cli, ["evaluate", "--sample", str(SAMPLE_GOLD), "--sample", str(without_links),
+                               "--model", "rules"])
     assert done.exit_code == 0, done.output
-    links = sum(len(s.get("links", ())) for p in sample["paragraphs"] for s in p["sentences"])
-    printed = done.output[done.output.index("== edges on the sample"):].splitlines()
-    assert printed[0].startswith(f"== edges on the sample sample.json ({links} gold edges")
-    assert [line.split()[0] for line in printed[2:5]] == ["pair", "rule", "pair"]
-    assert float(printed[2].split()[4]) > float(printed[3].split()[4])  # pair classifier F1 above the rules'
+    assert "cross-validation" not in done.output
+    assert [line for line in done.output.splitlines() if line.startswith("==")] == [
+        f"== sample {SAMPLE_GOLD}",
+        f"== edges on the sample {SAMPLE_GOLD} (56 gold edges, 61 sentences aligned by shared words; gold thesis s60)",
+        f"== sample {without_links}",  # no edges annotated: roles only
+    ]
+    table = done.output[done.output.index("== edges on the sample"):].splitlines()
+    assert [line.split()[0] for line in table[2:5]] == ["pair", "rule", "pair"]
+    for args, message in ((["evaluate"], "Error: give --corpus, --sample or both"),
+                          (["evaluate", "--sample", str(SAMPLE_GOLD), "--agreement", str(tmp_path)],
+                           "Error: --agreement needs --corpus")):
+        done = runner.invoke(cli, args)
+        assert done.exit_code == 2 and done.output == message + "\n"
 
 
 def test_training_the_linker_with_a_sample_scores_it_into_the_card(small_corpus, sample_result, tmp_path) -> None:
