@@ -248,8 +248,8 @@ def _train_links(data: Any, corpus_path: Path, out: Path, proba: Any, folds: int
         linker.card["scores"]["sample"] = evaluate_document_links(gold, sentences, model.predict(sentences), linker)
     save_linker(linker, out)
     click.echo(_links_text(report))
-    if "sample" in linker.card["scores"]:
-        click.echo(_sample_links_text(gold.id, linker.card["scores"]["sample"]))
+    if sample is not None and "sample" in linker.card["scores"]:
+        click.echo(_sample_links_text(sample[0].id, linker.card["scores"]["sample"]))
     click.echo(f"saved {out}")
 
 
