@@ -448,6 +448,10 @@ def test_shipped_linker_card_backs_the_readme() -> None:
     for b in scores["bins"]:
         assert f"| {b['from']:.1f}–{b['to']:.1f} | {b['edges']:,} | {b['right']:.0%} |" in readme
     assert 0 <= held_out["causes_from_pairs"]["precision"] <= 1
+    spread = held_out["pairs"]["essay_f1"]
+    assert spread["p10"] < held_out["pairs"]["f1"] < spread["p90"]
+    assert (f"10th percentile of {spread['p10']:.3f}, quartiles {spread['p25']:.3f} / {spread['p50']:.3f} / "
+            f"{spread['p75']:.3f} and a 90th percentile of {spread['p90']:.3f}") in " ".join(readme.split())
 
 
 def test_printed_edge_scores_show_each_relation_and_the_pair_mapping() -> None:
