@@ -188,6 +188,35 @@ def clean_command(file: Path, diff: bool, **switches: bool) -> None:
         click.echo(f"{edit.rule}\t{edit.raw_start}-{edit.raw_end}\t{edit.before!r} -> {edit.after!r}")
 
 
+@cli.command("template")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Annotation file to write (JSON, corpus/GUIDELINES.md §6); never overwritten.")
+@click.option("--prefill", is_flag=True,
+              help="Fill in the predicted roles, thesis and edges to correct (faster, but they anchor your "
+                   "judgment: leave out to annotate blind).")
+def template_command(file: Path, out: Path, prefill: bool) -> None:
+    """Write FILE's sentences as an annotation file to fill in, then score the map on it with evaluate --sample."""
+    import json
+
+    from .corpus import annotation_template
+    from .export import write_atomic
+    from .process import Processor
+
+    if out.exists():
+        raise UsageError(f"{out}: exists; refusing to overwrite an annotation")
+    try:
+        result = Processor().process_file(file)
+        source = os.path.relpath(file.resolve(), out.resolve().parent)
+        template = annotation_template(result.doc_id, source, result.sentences, result.predictions if prefill else None,
+                                       result.edges, result.thesis)
+        write_atomic(out, json.dumps(template, indent=2, ensure_ascii=False) + "\n")
+    except ArgmapError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"wrote {out}: {len(result.sentences)} sentences to annotate under corpus/GUIDELINES.md"
+               + ("" if prefill else " (fill in every role, one thesis and the links)"))
+
+
 @cli.command("train")
 @click.option("--corpus", "corpus_path", required=True, type=click.Path(exists=True, path_type=Path),
               help="Essay folder (corpus/essays) or a CSV/JSONL file of labelled sentences (doc_id, text, role).")

@@ -17,11 +17,13 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import CorpusError
-from .types import RELATIONS, ROLES, Block, CleanDocument, Role
+from .types import RELATIONS, ROLES, Block, CleanDocument, Edge, Prediction, Role, Sentence
 
 REGISTERS = ("journal", "policy_brief", "op_ed", "student", "review")
+GUIDELINE_VERSION = "1.0"  # of corpus/GUIDELINES.md, which annotation templates are written for
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,36 @@ def load_essay(path: str | Path) -> Essay:
                       data.get("split", "train"), paragraphs, data.get("guideline_version", ""))
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise CorpusError(f"{path}: {type(e).__name__}: {e}") from e
+
+
+def annotation_template(doc_id: str, source: str, sentences: Sequence[Sentence],
+                        predictions: Sequence[Prediction] | None = None, edges: Sequence[Edge] = (),
+                        thesis: int | None = None) -> dict[str, Any]:
+    """A processed document as an essay file of GUIDELINES.md §6, for a person to annotate.
+
+    Paragraphs, sections and sentences are the pipeline's, so the annotation
+    aligns with what ``argmap evaluate --sample`` processes. Roles are left
+    empty (the loader refuses the file until every one is filled in), unless
+    ``predictions`` are given: then the predicted roles, ``thesis`` and
+    ``edges`` are filled in to be corrected, which is faster but anchors the
+    annotator's judgment. ``source`` is the document's path relative to the
+    file, and ``split`` is ``evaluation``, so the file is never trained on.
+    """
+    keys = [f"s{i + 1}" for i in range(len(sentences))]
+    paragraphs: list[dict[str, Any]] = []
+    for i, sentence in enumerate(sentences):
+        if i == 0 or sentence.paragraph_id != sentences[i - 1].paragraph_id:
+            paragraphs.append({"section": sentence.section, "sentences": []})
+        item: dict[str, Any] = {"id": keys[i], "role": predictions[i].role if predictions else "",
+                                "text": " ".join(sentence.text.split())}
+        if predictions and i == thesis:
+            item["thesis"] = True
+        links = [{"to": keys[e.target_id], "rel": e.relation} for e in edges if e.source_id == i] if predictions else []
+        if links:
+            item["links"] = links
+        paragraphs[-1]["sentences"].append(item)
+    return {"id": doc_id, "title": doc_id, "register": "journal", "topic": "", "guideline_version": GUIDELINE_VERSION,
+            "annotator": "", "split": "evaluation", "source": source, "paragraphs": paragraphs}
 
 
 def _load_rows(path: Path) -> list[Essay]:

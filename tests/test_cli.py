@@ -116,3 +116,41 @@ def test_console_script_runs(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "argmap"
     done = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
     assert done.returncode == 0 and "0.1.0" in done.stdout
+
+
+def test_an_annotation_template_scores_the_map_against_itself_and_a_blank_one_is_refused(tmp_path: Path,
+                                                                                       sample_result) -> None:
+    import json
+
+    from test_corpus import guideline_problems
+
+    from pipeline.corpus import annotation_template, load_essay
+
+    runner = CliRunner()
+    prefilled = tmp_path / "notes" / "sample.json"
+    prefilled.parent.mkdir()
+    done = runner.invoke(cli, ["template", str(SAMPLE), "--out", str(prefilled), "--prefill"])
+    assert done.exit_code == 0
+    assert done.output == f"wrote {prefilled}: 61 sentences to annotate under corpus/GUIDELINES.md\n"
+    data = json.loads(prefilled.read_text(encoding="utf-8"))
+    assert not Path(data["source"]).is_absolute() and (prefilled.parent / data["source"]).resolve() == SAMPLE.resolve()
+    essay = load_essay(prefilled)
+    assert essay.split == "evaluation" and guideline_problems(essay) == []
+    assert [s.text for s in essay.sentences] == [" ".join(s.text.split()) for s in sample_result.sentences]
+    # The map scored against its own output: every edge right, as the alignment must give.
+    done = runner.invoke(cli, ["evaluate", "--sample", str(prefilled)])
+    assert done.exit_code == 0, done.output
+    row = next(line for line in done.output.splitlines() if line.startswith("pair classifier "))
+    assert row.split()[2:5] == ["1.000", "1.000", "1.000"]
+    done = runner.invoke(cli, ["template", str(SAMPLE), "--out", str(prefilled)])
+    assert done.exit_code == 2 and done.output == f"Error: {prefilled}: exists; refusing to overwrite an annotation\n"
+
+    blank = tmp_path / "blank.json"
+    blank.write_text(json.dumps(annotation_template("doc", str(SAMPLE), sample_result.sentences)), encoding="utf-8")
+    paragraphs = json.loads(blank.read_text(encoding="utf-8"))["paragraphs"]
+    assert {s["role"] for p in paragraphs for s in p["sentences"]} == {""}
+    assert not any("links" in s or "thesis" in s for p in paragraphs for s in p["sentences"])
+    done = runner.invoke(cli, ["evaluate", "--sample", str(blank)])
+    assert done.exit_code == 1
+    assert done.output == (f"Error: {blank}: doc s1: unknown role '' (use one of cause, evidence, conclusion, "
+                           "other)\n")

@@ -76,3 +76,10 @@ def test_the_checker_finds_broken_annotations() -> None:
     broken = replace(essay, register="blog", sentences=tuple(replace(s, thesis=False) for s in essay.sentences))
     problems = guideline_problems(broken)
     assert "register 'blog'" in problems and "0 theses" in problems
+
+
+def test_annotation_templates_name_the_guideline_version_in_force() -> None:
+    from pipeline.corpus import GUIDELINE_VERSION
+
+    text = (ROOT / "corpus" / "GUIDELINES.md").read_text(encoding="utf-8")
+    assert f"Guideline version: **{GUIDELINE_VERSION}**" in text
