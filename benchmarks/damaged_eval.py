@@ -55,8 +55,9 @@ def main() -> None:
             broken = damaged_copy(essay.text, i)
             repaired = processor.process_text(broken, essay.id)
             wer.append((word_error_rate(essay.text, broken), word_error_rate(essay.text, repaired.clean.text)))
-            clean_pairs += aligned_roles(fold_model, essay, processor.process_text(essay.text, essay.id).sentences)
-            damaged_pairs += aligned_roles(fold_model, essay, repaired.sentences)
+            for pairs, sentences in ((clean_pairs, processor.process_text(essay.text, essay.id).sentences),
+                                     (damaged_pairs, repaired.sentences)):
+                pairs += aligned_roles(essay, sentences, fold_model.predict(sentences))
     clean_f1 = role_report(*zip(*clean_pairs, strict=True))["macro_f1"]
     damaged_f1 = role_report(*zip(*damaged_pairs, strict=True))["macro_f1"]
     n = len(wer)

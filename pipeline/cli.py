@@ -201,12 +201,12 @@ def template_command(file: Path, out: Path, prefill: bool) -> None:
 
     from .corpus import annotation_template
     from .export import write_atomic
-    from .process import Processor
+    from .process import Processor, Settings
 
     if out.exists():
         raise UsageError(f"{out}: exists; refusing to overwrite an annotation")
     try:
-        result = Processor().process_file(file)
+        result = Processor(Settings(model=None if prefill else "rules")).process_file(file)  # blank: no model needed
         source = os.path.relpath(file.resolve(), out.resolve().parent)
         template = annotation_template(result.doc_id, source, result.sentences, result.predictions if prefill else None,
                                        result.edges, result.thesis)
@@ -244,14 +244,16 @@ def train_command(corpus_path: Path, out: Path, sample: Path | None, folds: int,
         proba = held_out_probabilities(data, params, folds, encoder=encoder)
         scores = {"cross_validation": cross_validate(data, params, folds, encoder=encoder, proba=proba)}
         model = train(data, params, encoder=encoder, scores=scores)
-        scored = _read_sample(sample) if sample is not None else None
-        if scored is not None:
-            model.card["scores"]["sample"] = evaluate_document(model, *scored)
+        scored = None
+        if sample is not None:
+            gold, sentences = _read_sample(sample)
+            scored = (gold, sentences, model.predict(sentences))
+            model.card["scores"]["sample"] = evaluate_document(*scored)
         model.card["corpus"] = str(corpus_path)
         model.card["guideline_version"] = ", ".join(sorted({e.guideline_version for e in essays} - {""}))
         save_trained(model, out)
         if links_out is not None:
-            _train_links(data, corpus_path, links_out, proba, folds, (*scored, model) if scored else None)
+            _train_links(data, corpus_path, links_out, proba, folds, scored)
     except ArgmapError as e:
         raise click.ClickException(str(e)) from e
     click.echo(_report_text("cross-validation", scores["cross_validation"]))
@@ -264,7 +266,7 @@ def _train_links(data: Any, corpus_path: Path, out: Path, proba: Any, folds: int
                  sample: tuple[Any, Any, Any] | None) -> None:
     """Score the pair linker on held-out essays (roles: ``proba``), then fit it on the whole corpus and save it.
 
-    ``sample`` (gold essay, its processed sentences, the role model) is also scored into the card.
+    ``sample`` (gold essay, its processed sentences, their predicted roles) is also scored into the card.
     """
     from .link import save_linker
     from .train import evaluate_document_links, evaluate_links, train_links
@@ -272,13 +274,13 @@ def _train_links(data: Any, corpus_path: Path, out: Path, proba: Any, folds: int
     report = evaluate_links(data, folds, proba=proba)
     linker = train_links(data, scores={"held_out": report})
     linker.card["corpus"] = str(corpus_path)
-    if sample is not None and sample[0].links:
-        gold, sentences, model = sample
-        linker.card["scores"]["sample"] = evaluate_document_links(gold, sentences, model.predict(sentences), linker)
+    on_sample = evaluate_document_links(*sample, linker) if sample is not None and sample[0].links else None
+    if on_sample is not None:
+        linker.card["scores"]["sample"] = on_sample
     save_linker(linker, out)
     click.echo(_links_text(report))
-    if sample is not None and "sample" in linker.card["scores"]:
-        click.echo(_sample_links_text(sample[0].id, linker.card["scores"]["sample"]))
+    if sample is not None and on_sample is not None:
+        click.echo(_sample_links_text(sample[0].id, on_sample))
     click.echo(f"saved {out}")
 
 
@@ -404,10 +406,10 @@ def _evaluate_sample(path: Path, model: str | None) -> None:
     from .train import evaluate_document, evaluate_document_links
 
     gold, sentences = _read_sample(path)
-    roles = load_model(model)
-    click.echo(_report_text(f"sample {path}", evaluate_document(roles, gold, sentences)))
+    predictions = load_model(model).predict(sentences)
+    click.echo(_report_text(f"sample {path}", evaluate_document(gold, sentences, predictions)))
     if gold.links:
-        scored = evaluate_document_links(gold, sentences, roles.predict(sentences), default_linker())
+        scored = evaluate_document_links(gold, sentences, predictions, default_linker())
         click.echo(_sample_links_text(str(path), scored))
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from .classify import STAGE2_PARAMS, CueRules, RoleModel, TrainedRoles, build_classifier, sentence_features
+from .classify import STAGE2_PARAMS, CueRules, TrainedRoles, build_classifier, sentence_features
 from .corpus import Essay, corpus_hash
 from .errors import CorpusError
 from .link import (
@@ -276,19 +276,19 @@ def score_calibration(scores: Sequence[float], right: Sequence[bool]) -> dict[st
     return {"ece": calibration_error(score, hit), "bins": bins}
 
 
-def evaluate_document(model: RoleModel, gold: Essay, sentences: Sequence[Sentence]) -> dict[str, Any]:
-    """Score a model on a document processed end to end, aligning its sentences to the gold ones by word overlap."""
-    pairs = aligned_roles(model, gold, sentences)
+def evaluate_document(gold: Essay, sentences: Sequence[Sentence], predictions: Sequence[Prediction]) -> dict[str, Any]:
+    """Score the roles of a document processed end to end, aligning its sentences to the gold ones by word overlap."""
+    pairs = aligned_roles(gold, sentences, predictions)
     report = role_report([g for g, _ in pairs], [p for _, p in pairs])
     report["aligned_sentences"] = len(pairs)
     return report
 
 
-def aligned_roles(model: RoleModel, gold: Essay, sentences: Sequence[Sentence]) -> list[tuple[str, str]]:
+def aligned_roles(gold: Essay, sentences: Sequence[Sentence],
+                  predictions: Sequence[Prediction]) -> list[tuple[str, str]]:
     """(gold role, predicted role) for each gold sentence and the predicted sentence sharing most of its words."""
-    predicted = model.predict(sentences)
     closest = _closest([g.text for g in gold.sentences], [s.text for s in sentences])
-    return [(g.role, predicted[i].role) for g, i in zip(gold.sentences, closest, strict=True)]
+    return [(g.role, predictions[i].role) for g, i in zip(gold.sentences, closest, strict=True)]
 
 
 def evaluate_document_links(gold: Essay, sentences: Sequence[Sentence], predictions: Sequence[Prediction],

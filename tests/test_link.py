@@ -532,8 +532,9 @@ def test_training_the_linker_with_a_sample_scores_it_into_the_card(small_corpus,
     roles = [s.role for e in small_corpus.essays for s in e.sentences]
     proba = np.array([[0.7 if r == role else 0.1 for r in ROLES] for role in roles])
     gold = load_essay(SAMPLE_GOLD)
+    sentences = sample_result.sentences
     _train_links(small_corpus, ROOT / "corpus" / "essays", tmp_path / "links", proba, 2,
-                 (gold, sample_result.sentences, CueRules()))
+                 (gold, sentences, CueRules().predict(sentences)))
     card = json.loads((tmp_path / "links" / CARD_FILE).read_text(encoding="utf-8"))
     sample = card["scores"]["sample"]
     assert sample["gold_edges"] == len(gold.links) and sample["gold_thesis"] == "s60"
