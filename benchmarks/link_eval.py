@@ -14,8 +14,9 @@ import json
 import sys
 import time
 
+from pipeline.cli import _links_text
 from pipeline.corpus import load_corpus, load_essay
-from pipeline.train import MISSES, evaluate_links, featurize
+from pipeline.train import evaluate_links, featurize
 
 
 def main() -> None:
@@ -35,32 +36,9 @@ def main() -> None:
     if "--json" in sys.argv:
         print(json.dumps(report, indent=2, sort_keys=True))
         return
-    print(f"{report['essays']} essays, {report['folds']} essay-grouped folds, predicted roles")
-    print(f"{'':<30}{'precision':>10}{'recall':>10}{'f1':>8}")
-    for key, name in (
-        ("pairs", "pair linker"),
-        ("rules", "rule linker"),
-        ("pairs_gold_roles", "pair linker, gold roles"),
-    ):
-        r = report[key]
-        print(f"{name:<30}{r['precision']:>10.3f}{r['recall']:>10.3f}{r['f1']:>8.3f}")
-    for key, name in (("pairs", "pair linker"), ("rules", "rule linker")):
-        for relation, r in report[key]["per_relation"].items():
-            print(f"  {name + ' ' + relation:<28}{r['precision']:>10.3f}{r['recall']:>10.3f}{r['f1']:>8.3f}")
-    for key, name in (("pairs", "pair linker"), ("pairs_gold_roles", "pair linker, gold roles")):
-        m = report[key]["missed"]
-        print(f"  {name}: {m['found']} of {m['tree_edges']} gold tree edges found; missed: "
-              + ", ".join(f"{reason} {m[reason]}" for reason in MISSES))
-    c = report["causes_from_pairs"]
-    print(
-        f"{'causes: cause-effect mapping':<30}{c['precision']:>10.3f}{c['recall']:>10.3f}{c['f1']:>8.3f}"
-        f"   ({c['predicted']} mapped, {c['gold']} gold)"
-    )
-    print(
-        f"gain over rules {report['pairs']['f1'] - report['rules']['f1']:+.3f}; "
-        f"thesis {report['pairs']['thesis_accuracy']:.3f}; unattached {report['pairs']['unattached']}; "
-        f"{report['seconds']['featurize'] + report['seconds']['evaluate']:.0f} s"
-    )
+    print(f"roles predicted in each fold ({'stacked model alone' if '--no-encoder' in sys.argv else 'blend'})")
+    print(_links_text(report))
+    print(f"{report['seconds']['featurize'] + report['seconds']['evaluate']:.0f} s")
 
 
 if __name__ == "__main__":

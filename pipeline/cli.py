@@ -7,7 +7,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
@@ -234,7 +234,7 @@ def train_command(corpus_path: Path, out: Path, sample: Path | None, folds: int,
     """Train the role classifier on an annotated corpus and save it with its model card."""
     from .classify import save_trained
     from .corpus import load_corpus
-    from .train import cross_validate, evaluate_document, featurize, held_out_probabilities, require_essays, train
+    from .train import cross_validate, evaluate_documents, featurize, held_out_probabilities, require_essays, train
 
     try:
         essays = load_corpus(corpus_path)
@@ -248,7 +248,7 @@ def train_command(corpus_path: Path, out: Path, sample: Path | None, folds: int,
         if sample is not None:
             gold, sentences = _read_sample(sample)
             scored = (gold, sentences, model.predict(sentences))
-            model.card["scores"]["sample"] = evaluate_document(*scored)
+            model.card["scores"]["sample"] = evaluate_documents([scored])
         model.card["corpus"] = str(corpus_path)
         model.card["guideline_version"] = ", ".join(sorted({e.guideline_version for e in essays} - {""}))
         save_trained(model, out)
@@ -269,18 +269,18 @@ def _train_links(data: Any, corpus_path: Path, out: Path, proba: Any, folds: int
     ``sample`` (gold essay, its processed sentences, their predicted roles) is also scored into the card.
     """
     from .link import save_linker
-    from .train import evaluate_document_links, evaluate_links, train_links
+    from .train import evaluate_documents_links, evaluate_links, train_links
 
     report = evaluate_links(data, folds, proba=proba)
     linker = train_links(data, scores={"held_out": report})
     linker.card["corpus"] = str(corpus_path)
-    on_sample = evaluate_document_links(*sample, linker) if sample is not None and sample[0].links else None
+    on_sample = evaluate_documents_links([sample], linker) if sample is not None and sample[0].links else None
     if on_sample is not None:
         linker.card["scores"]["sample"] = on_sample
     save_linker(linker, out)
     click.echo(_links_text(report))
     if sample is not None and on_sample is not None:
-        click.echo(_sample_links_text(sample[0].id, on_sample))
+        click.echo(_sample_links_text(f"the sample {sample[0].id}", on_sample))
     click.echo(f"saved {out}")
 
 
@@ -298,10 +298,11 @@ def _edge_table(report: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _sample_links_text(name: str, report: dict[str, Any]) -> str:
-    """Edge scores on an evaluation essay processed end to end (``train.evaluate_document_links``)."""
-    lines = [f"== edges on the sample {name} ({report['gold_edges']} gold edges, {report['aligned_sentences']} "
-             f"sentences aligned by shared words; gold thesis {report['gold_thesis']})", *_edge_table(report)]
+def _sample_links_text(title: str, report: dict[str, Any]) -> str:
+    """Edge scores on evaluation essays processed end to end (``train.evaluate_documents_links``)."""
+    thesis = f"; gold thesis {report['gold_thesis']}" if "gold_thesis" in report else ""
+    lines = [f"== edges on {title} ({report['gold_edges']} gold edges, {report['aligned_sentences']} "
+             f"sentences aligned by shared words{thesis})", *_edge_table(report)]
     if "pairs" in report:
         lines += _scores_line(report["pairs"])
         lines.append(f"gain over the rule linker {report['pairs']['f1'] - report['rules']['f1']:+.3f} F1")
@@ -353,8 +354,9 @@ def _links_text(report: dict[str, Any]) -> str:
 @click.option("--model", default=None,
               help="Model to score on --sample: a model folder, 'stacked' or 'rules' (default: the shipped model).")
 @click.option("--sample", "samples", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="An annotated essay JSON whose 'source' document is processed end to end and scored with "
-                   "--model and the shipped linker (repeatable; without --corpus only these are scored).")
+              help="An annotated essay JSON whose 'source' document (else its own text) is processed end to end "
+                   "and scored with --model and the shipped linker (repeatable: each alone, then pooled; without "
+                   "--corpus only these are scored).")
 @click.option("--agreement", "agreement_path", type=click.Path(exists=True, path_type=Path), default=None,
               help="A second annotation of some essays: prints Cohen's kappa against --corpus.")
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2), help="Cross-validation folds.")
@@ -370,8 +372,8 @@ def evaluate_command(corpus_path: Path | None, model: str | None, samples: tuple
     try:
         if corpus_path is not None:
             _evaluate_corpus(corpus_path, agreement_path, folds, C, encoder)
-        for sample in samples:
-            _evaluate_sample(sample, model)
+        if samples:
+            _evaluate_samples(samples, model)
     except ArgmapError as e:
         raise click.ClickException(str(e)) from e
 
@@ -399,18 +401,28 @@ def _evaluate_corpus(corpus_path: Path, agreement_path: Path | None, folds: int,
         click.echo(_agreement_text(agreed, agreement_path, links.get("subset")))
 
 
-def _evaluate_sample(path: Path, model: str | None) -> None:
-    """Score the role model ``model`` and the shipped linker on one annotated essay processed end to end."""
+def _evaluate_samples(paths: Sequence[Path], model: str | None) -> None:
+    """Score the role model ``model`` and the shipped linker on annotated essays processed end to end.
+
+    Each essay is scored alone, then (when there are several) all of them pooled.
+    """
     from .classify import load_model
     from .link import default_linker
-    from .train import evaluate_document, evaluate_document_links
+    from .train import evaluate_documents, evaluate_documents_links
 
-    gold, sentences = _read_sample(path)
-    predictions = load_model(model).predict(sentences)
-    click.echo(_report_text(f"sample {path}", evaluate_document(gold, sentences, predictions)))
-    if gold.links:
-        scored = evaluate_document_links(gold, sentences, predictions, default_linker())
-        click.echo(_sample_links_text(str(path), scored))
+    roles, linker = load_model(model), default_linker()
+    documents = []
+    for path in paths:
+        gold, sentences = _read_sample(path)
+        documents.append((gold, sentences, roles.predict(sentences)))
+        click.echo(_report_text(f"sample {path}", evaluate_documents(documents[-1:])))
+        if gold.links:
+            click.echo(_sample_links_text(f"the sample {path}", evaluate_documents_links(documents[-1:], linker)))
+    if len(documents) > 1:
+        click.echo(_report_text(f"{len(documents)} samples pooled", evaluate_documents(documents)))
+        linked = [d for d in documents if d[0].links]
+        if len(linked) > 1:
+            click.echo(_sample_links_text(f"{len(linked)} samples pooled", evaluate_documents_links(linked, linker)))
 
 
 def _agreement_text(agreed: dict[str, Any], path: Path | None, linker: dict[str, Any] | None) -> str:
@@ -430,7 +442,7 @@ def _agreement_text(agreed: dict[str, Any], path: Path | None, linker: dict[str,
 
 
 def _read_sample(gold_path: Path) -> tuple[Any, list[Any]]:
-    """An evaluation essay's annotation and the sentences of its 'source' document, processed end to end."""
+    """An evaluation essay's annotation and its 'source' document (else its own text), processed end to end."""
     import json
 
     from .corpus import load_essay
@@ -438,9 +450,10 @@ def _read_sample(gold_path: Path) -> tuple[Any, list[Any]]:
 
     gold = load_essay(gold_path)
     source = json.loads(gold_path.read_text(encoding="utf-8")).get("source")
-    if not source:
-        raise ArgmapError(f"{gold_path}: no 'source' document named to evaluate on")
-    return gold, list(Processor(Settings(model="rules")).process_file(gold_path.parent / source).sentences)
+    processor = Processor(Settings(model="rules"))
+    result = (processor.process_file(gold_path.parent / source) if source
+              else processor.process_text(gold.text, doc_id=gold.id))
+    return gold, list(result.sentences)
 
 
 def _report_text(title: str, report: dict[str, Any]) -> str:

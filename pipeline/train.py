@@ -276,9 +276,13 @@ def score_calibration(scores: Sequence[float], right: Sequence[bool]) -> dict[st
     return {"ece": calibration_error(score, hit), "bins": bins}
 
 
-def evaluate_document(gold: Essay, sentences: Sequence[Sentence], predictions: Sequence[Prediction]) -> dict[str, Any]:
-    """Score the roles of a document processed end to end, aligning its sentences to the gold ones by word overlap."""
-    pairs = aligned_roles(gold, sentences, predictions)
+# An annotated essay processed end to end: its annotation, the pipeline's sentences and their predicted roles.
+Processed = tuple[Essay, Sequence[Sentence], Sequence[Prediction]]
+
+
+def evaluate_documents(documents: Sequence[Processed]) -> dict[str, Any]:
+    """Score the roles of documents processed end to end, pooled, aligning their sentences to the gold ones by words."""
+    pairs = [pair for document in documents for pair in aligned_roles(*document)]
     report = role_report([g for g, _ in pairs], [p for _, p in pairs])
     report["aligned_sentences"] = len(pairs)
     return report
@@ -291,37 +295,58 @@ def aligned_roles(gold: Essay, sentences: Sequence[Sentence],
     return [(g.role, predictions[i].role) for g, i in zip(gold.sentences, closest, strict=True)]
 
 
-def evaluate_document_links(gold: Essay, sentences: Sequence[Sentence], predictions: Sequence[Prediction],
-                            linker: PairLinker | None) -> dict[str, Any]:
-    """Edge scores of a document processed end to end (roles: ``predictions``) against its gold links.
+def evaluate_documents_links(documents: Sequence[Processed], linker: PairLinker | None) -> dict[str, Any]:
+    """Edge scores of documents processed end to end (roles: their predictions) against their gold links, pooled.
 
-    Each predicted sentence stands for the gold sentence sharing most of its
-    words, so an edge is right when its two ends map to the gold edge's ends
-    and the relation matches. As in :func:`evaluate_links`, the rule linker
-    is scored too, and ``linker`` (when given) also from the gold roles of the
-    aligned sentences; ``thesis_accuracy`` is 1 when the found thesis maps to
-    the gold thesis, and ``thesis`` names the gold sentence it maps to. The
-    pair linker's ``scores`` say how often its edges were right by score
-    (:func:`score_calibration`).
+    Each predicted sentence stands for the gold sentence of its document
+    sharing most of its words, so an edge is right when its two ends map to
+    the gold edge's ends and the relation matches. As in
+    :func:`evaluate_links`, the rule linker is scored too, and ``linker``
+    (when given) also from the gold roles of the aligned sentences;
+    ``thesis_accuracy`` is the share of documents whose found thesis maps to
+    the gold thesis. The pair linker's ``scores`` say how often its edges
+    were right by score (:func:`score_calibration`). For a single document,
+    ``gold_thesis`` names its gold thesis and each linker's ``thesis`` the
+    gold sentence its thesis maps to.
     """
-    to_gold = _closest([s.text for s in sentences], [g.text for g in gold.sentences])
-    keys = [g.key for g in gold.sentences]
-    edges = {(gold.id, x.source, x.target, x.relation) for x in gold.links}
-    gold_thesis = next((i for i, g in enumerate(gold.sentences) if g.thesis), None)
-    runs = {"rules": link_rules(sentences, predictions)}
-    if linker is not None:
-        oracle = [_certain(gold.sentences[i].role) for i in to_gold]
-        runs = {"pairs": linker.link(sentences, predictions), **runs,
-                "pairs_gold_roles": linker.link(sentences, oracle)}
-    report: dict[str, Any] = {"gold_edges": len(edges), "aligned_sentences": len(sentences),
-                              "gold_thesis": keys[gold_thesis] if gold_thesis is not None else None}
-    for name, result in runs.items():
-        found = [(gold.id, to_gold[x.source_id], to_gold[x.target_id], x.relation) for x in result.edges]
-        thesis = to_gold[result.thesis] if result.thesis is not None else None
-        report[name] = {**edge_scores(edges, set(found)), "thesis_accuracy": float(thesis == gold_thesis),
-                        "thesis": keys[thesis] if thesis is not None else None}
-        if name == "pairs" and found:
-            report[name]["scores"] = score_calibration([x.score for x in result.edges], [f in edges for f in found])
+    edges: set[tuple[int, int, int, str]] = set()  # keyed by the document's place: two may annotate one essay
+    found: dict[str, set[tuple[int, int, int, str]]] = {}
+    theses: dict[str, list[str | None]] = {}
+    hits: Counter[str] = Counter()
+    scored: list[tuple[float, bool]] = []
+    gold_theses: list[str | None] = []
+    for k, (gold, sentences, predictions) in enumerate(documents):
+        to_gold = _closest([s.text for s in sentences], [g.text for g in gold.sentences])
+        keys = [g.key for g in gold.sentences]
+        own = {(k, x.source, x.target, x.relation) for x in gold.links}
+        edges |= own
+        gold_thesis = next((i for i, g in enumerate(gold.sentences) if g.thesis), None)
+        gold_theses.append(keys[gold_thesis] if gold_thesis is not None else None)
+        runs = {"rules": link_rules(sentences, predictions)}
+        if linker is not None:
+            oracle = [_certain(gold.sentences[i].role) for i in to_gold]
+            runs = {"pairs": linker.link(sentences, predictions), **runs,
+                    "pairs_gold_roles": linker.link(sentences, oracle)}
+        for name, result in runs.items():
+            made = [(k, to_gold[x.source_id], to_gold[x.target_id], x.relation) for x in result.edges]
+            found.setdefault(name, set()).update(made)
+            thesis = to_gold[result.thesis] if result.thesis is not None else None
+            hits[name] += thesis == gold_thesis
+            theses.setdefault(name, []).append(keys[thesis] if thesis is not None else None)
+            if name == "pairs":
+                scored += [(x.score, m in own) for x, m in zip(result.edges, made, strict=True)]
+    single = len(documents) == 1
+    report: dict[str, Any] = {"gold_edges": len(edges), "aligned_sentences": sum(len(d[1]) for d in documents)}
+    if single:
+        report["gold_thesis"] = gold_theses[0]
+    else:
+        report["documents"] = len(documents)
+    for name, made_edges in found.items():
+        report[name] = {**edge_scores(edges, made_edges), "thesis_accuracy": hits[name] / len(documents)}
+        if single:
+            report[name]["thesis"] = theses[name][0]
+    if scored:
+        report["pairs"]["scores"] = score_calibration(*zip(*scored, strict=True))
     return report
 
 

@@ -30,7 +30,7 @@ from pipeline.train import (
     MISSES,
     agreement,
     edge_scores,
-    evaluate_document_links,
+    evaluate_documents_links,
     evaluate_links,
     featurize,
     link_essays,
@@ -378,7 +378,7 @@ def test_a_document_processed_end_to_end_is_scored_on_edges_through_its_aligned_
                  _sentence(3, "In 1991 China sold missiles to Pakistan.", paragraph=1)]
     linker = _FixedLinker([(1, 0, "explains"), (2, 1, "supports"), (3, 2, "supports")], thesis=0)
     predictions = [_pred("conclusion"), _pred("cause"), _pred("evidence"), _pred("cause")]
-    report = evaluate_document_links(gold, sentences, predictions, linker)  # type: ignore[arg-type]
+    report = evaluate_documents_links([(gold, sentences, predictions)], linker)  # type: ignore[arg-type]
     assert report["gold_edges"] == 3 and report["gold_thesis"] == "s1"
     # s2 -> s1 and s4 -> s2 are right; s3 -> s4 is not a gold edge.
     scores = report["pairs"].pop("scores")
@@ -388,8 +388,19 @@ def test_a_document_processed_end_to_end_is_scored_on_edges_through_its_aligned_
     assert linker.roles == [["conclusion", "cause", "evidence", "cause"],  # the predicted roles, then the gold ones
                             ["conclusion", "cause", "evidence", "evidence"]]
     assert report["pairs_gold_roles"]["f1"] == 0.6667 and 0 <= report["rules"]["f1"] <= 1
-    assert set(evaluate_document_links(gold, sentences, predictions, None)) == {
+    assert set(evaluate_documents_links([(gold, sentences, predictions)], None)) == {
         "gold_edges", "aligned_sentences", "gold_thesis", "rules"}
+    # Pooled with a copy whose annotated thesis is s2: edges add up, the thesis is found in one of the two.
+    annotation["id"], annotation["paragraphs"][0]["sentences"][0]["thesis"] = "e2", False
+    annotation["paragraphs"][1]["sentences"][0]["thesis"] = True
+    path.write_text(json.dumps(annotation), encoding="utf-8")
+    pooled = evaluate_documents_links([(gold, sentences, predictions), (load_essay(path), sentences, predictions)],
+                                      linker)  # type: ignore[arg-type]
+    assert pooled["gold_edges"] == 6 and pooled["documents"] == 2 and pooled["aligned_sentences"] == 8
+    assert "gold_thesis" not in pooled and "thesis" not in pooled["pairs"]
+    assert {k: pooled["pairs"][k] for k in ("precision", "recall", "gold", "predicted", "thesis_accuracy")} == {
+        "precision": 0.6667, "recall": 0.6667, "gold": 6, "predicted": 6, "thesis_accuracy": 0.5}
+    assert pooled["pairs"]["scores"]["bins"][2]["edges"] == 6
 
 
 def test_shipped_linker_card_scores_the_sample_as_evaluate_does(sample_result) -> None:
@@ -399,14 +410,15 @@ def test_shipped_linker_card_scores_the_sample_as_evaluate_does(sample_result) -
     card = json.loads((linking.DEFAULT_LINK_MODEL / CARD_FILE).read_text(encoding="utf-8"))
     gold = load_essay(SAMPLE_GOLD)
     sentences = sample_result.sentences
-    report = evaluate_document_links(gold, sentences, load_model().predict(sentences), linking.default_linker())
+    report = evaluate_documents_links([(gold, sentences, load_model().predict(sentences))],
+                                      linking.default_linker())
     assert report == card["scores"]["sample"]
     assert report["pairs"]["thesis"] == "s4" and report["gold_edges"] == len(gold.links)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in ("pairs", "rules", "pairs_gold_roles"):
         assert f"{report[name]['f1']:.3f}" in readme, f"README does not state the sample's edge F1 for {name}"
     assert f"calibration error is {report['pairs']['scores']['ece']:.3f}" in readme
-    lines = _sample_links_text(SAMPLE_GOLD.name, report).splitlines()
+    lines = _sample_links_text(f"the sample {SAMPLE_GOLD.name}", report).splitlines()
     assert lines[0].startswith(f"== edges on the sample {SAMPLE_GOLD.name} ({len(gold.links)} gold edges")
     assert lines[2].split() == ["pair", "classifier", *(f"{report['pairs'][k]:.3f}" for k in ("precision", "recall",
                                                                                             "f1")), "s4"]
@@ -424,7 +436,8 @@ def test_the_samples_second_annotation_and_the_map_against_it_are_as_documented(
         assert f"kappa {agreed['kappa']:.3f}" in text and f"F1 {agreed['edges']['f1']:.3f}" in text
     assert f"same target for {agreed['targets']['same_target']} of the {agreed['targets']['both_linked']}" in readme
     sentences = sample_result.sentences
-    report = evaluate_document_links(second, sentences, load_model().predict(sentences), linking.default_linker())
+    report = evaluate_documents_links([(second, sentences, load_model().predict(sentences))],
+                                      linking.default_linker())
     assert (f"pair classifier scores {report['pairs']['f1']:.3f} and the rule linker {report['rules']['f1']:.3f}"
             in readme)
 
@@ -500,22 +513,30 @@ def test_evaluate_scores_annotated_essays_end_to_end_without_a_corpus(tmp_path) 
     from pipeline.cli import cli
 
     sample = json.loads(SAMPLE_GOLD.read_text(encoding="utf-8"))
-    sample["source"] = str(SAMPLE_GOLD.with_name("china-iss-essay.ocr.txt"))
+    del sample["source"]  # then its own text is processed
     without_links = tmp_path / "no-links.json"
     for paragraph in sample["paragraphs"]:
         for sentence in paragraph["sentences"]:
             sentence.pop("links", None)
     without_links.write_text(json.dumps(sample), encoding="utf-8")
     runner = CliRunner()
-    done = runner.invoke(cli, ["evaluate", "--sample", str(SAMPLE_GOLD), "--sample", str(without_links),
-                               "--model", "rules"])
+    done = runner.invoke(cli, ["evaluate", "--sample", str(SAMPLE_GOLD), "--sample", str(SAMPLE_SECOND),
+                               "--sample", str(without_links), "--model", "rules"])
     assert done.exit_code == 0, done.output
     assert "cross-validation" not in done.output
+    gold_edges = len(load_essay(SAMPLE_SECOND).links)
     assert [line for line in done.output.splitlines() if line.startswith("==")] == [
         f"== sample {SAMPLE_GOLD}",
         f"== edges on the sample {SAMPLE_GOLD} (56 gold edges, 61 sentences aligned by shared words; gold thesis s60)",
+        f"== sample {SAMPLE_SECOND}",
+        f"== edges on the sample {SAMPLE_SECOND} ({gold_edges} gold edges, 61 sentences aligned by shared words; "
+        "gold thesis s58)",
         f"== sample {without_links}",  # no edges annotated: roles only
+        "== 3 samples pooled",
+        f"== edges on 2 samples pooled ({56 + gold_edges} gold edges, 122 sentences aligned by shared words)",
     ]
+    pooled = done.output[done.output.index("== 3 samples pooled"):].splitlines()
+    assert sum(int(line.split()[-1]) for line in pooled[2:6]) == 3 * 61  # every sentence of the three, by role
     table = done.output[done.output.index("== edges on the sample"):].splitlines()
     assert [line.split()[0] for line in table[2:5]] == ["pair", "rule", "pair"]
     for args, message in ((["evaluate"], "Error: give --corpus, --sample or both"),
