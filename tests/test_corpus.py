@@ -10,7 +10,7 @@ from conftest import ROOT
 
 from pipeline.corpus import REGISTERS, Essay, load_essay
 
-FILES = [path for folder in ("essays", "agreement", "samples", "samples/agreement")
+FILES = [path for folder in ("essays", "agreement", "samples", "samples/agreement", "inductive")
          for path in sorted((ROOT / "corpus" / folder).glob("*.json"))]
 ARGUMENTATIVE = {"cause", "evidence", "conclusion"}
 # GUIDELINES.md §5: which roles each relation may join (source roles, target roles).
@@ -83,3 +83,17 @@ def test_annotation_templates_name_the_guideline_version_in_force() -> None:
 
     text = (ROOT / "corpus" / "GUIDELINES.md").read_text(encoding="utf-8")
     assert f"Guideline version: **{GUIDELINE_VERSION}**" in text
+
+
+def test_inductive_essays_are_held_out_and_state_their_thesis_at_the_end() -> None:
+    from pipeline.corpus import load_corpus
+
+    folder = ROOT / "corpus" / "inductive"
+    essays = load_corpus(folder, include_evaluation=True)
+    assert len(essays) == 16 and {e.split for e in essays} == {"evaluation"} and load_corpus(folder) == []
+    assert {e.annotator for e in essays} == {"A22", "A23", "A24", "A25"}
+    for essay in essays:
+        start = next(s.start for s in essay.sentences if s.thesis)
+        paragraphs = [block for block in essay.blocks if block.kind == "paragraph"]
+        # in the last or next-to-last paragraph, never in the introduction
+        assert any(block.start <= start < block.end for block in paragraphs[-2:]), essay.id
