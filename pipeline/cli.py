@@ -353,16 +353,18 @@ def _links_text(report: dict[str, Any]) -> str:
               help="Annotated corpus to cross-validate the classifier and the linker on.")
 @click.option("--model", default=None,
               help="Model to score on --sample: a model folder, 'stacked' or 'rules' (default: the shipped model).")
-@click.option("--sample", "samples", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="An annotated essay JSON whose 'source' document (else its own text) is processed end to end "
-                   "and scored with --model and the shipped linker (repeatable: each alone, then pooled; without "
-                   "--corpus only these are scored).")
+@click.option("--sample", "samples", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="An annotated essay JSON, or a folder of them, whose 'source' document (else its own text) is "
+                   "processed end to end and scored with --model and --links (repeatable: each essay alone, then "
+                   "all pooled; without --corpus only these are scored).")
+@click.option("--links", "links_path", default=None, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Link model folder to score on --sample (default: the shipped models/links).")
 @click.option("--agreement", "agreement_path", type=click.Path(exists=True, path_type=Path), default=None,
               help="A second annotation of some essays: prints Cohen's kappa against --corpus.")
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2), help="Cross-validation folds.")
 @click.option("-C", "C", default=2.5, show_default=True, help="Inverse regularisation of the logistic regression.")
 @_ENCODER
-def evaluate_command(corpus_path: Path | None, model: str | None, samples: tuple[Path, ...],
+def evaluate_command(corpus_path: Path | None, model: str | None, samples: tuple[Path, ...], links_path: Path | None,
                      agreement_path: Path | None, folds: int, C: float, encoder: bool) -> None:
     """Score roles and edges: essay-grouped cross-validation on --corpus, annotated essays end to end (--sample)."""
     if corpus_path is None and not samples:
@@ -373,7 +375,7 @@ def evaluate_command(corpus_path: Path | None, model: str | None, samples: tuple
         if corpus_path is not None:
             _evaluate_corpus(corpus_path, agreement_path, folds, C, encoder)
         if samples:
-            _evaluate_samples(samples, model)
+            _evaluate_samples(samples, model, links_path)
     except ArgmapError as e:
         raise click.ClickException(str(e)) from e
 
@@ -401,16 +403,23 @@ def _evaluate_corpus(corpus_path: Path, agreement_path: Path | None, folds: int,
         click.echo(_agreement_text(agreed, agreement_path, links.get("subset")))
 
 
-def _evaluate_samples(paths: Sequence[Path], model: str | None) -> None:
-    """Score the role model ``model`` and the shipped linker on annotated essays processed end to end.
+def _evaluate_samples(samples: Sequence[Path], model: str | None, links: Path | None) -> None:
+    """Score the role model ``model`` and a linker on annotated essays (files, or folders of them) processed end to end.
 
-    Each essay is scored alone, then (when there are several) all of them pooled.
+    The linker is the one in ``links``, else the shipped one. Each essay is
+    scored alone, then (when there are several) all of them pooled.
     """
     from .classify import load_model
-    from .link import default_linker
+    from .link import default_linker, load_linker
     from .train import evaluate_documents, evaluate_documents_links
 
-    roles, linker = load_model(model), default_linker()
+    paths = []
+    for sample in samples:
+        found = sorted(sample.glob("*.json")) if sample.is_dir() else [sample]
+        if not found:
+            raise ArgmapError(f"{sample}: no annotated essays (*.json) in this folder")
+        paths += found
+    roles, linker = load_model(model), load_linker(links) if links is not None else default_linker()
     documents = []
     for path in paths:
         gold, sentences = _read_sample(path)

@@ -514,14 +514,16 @@ def test_evaluate_scores_annotated_essays_end_to_end_without_a_corpus(tmp_path) 
 
     sample = json.loads(SAMPLE_GOLD.read_text(encoding="utf-8"))
     del sample["source"]  # then its own text is processed
-    without_links = tmp_path / "no-links.json"
+    (tmp_path / "mine").mkdir()
+    without_links = tmp_path / "mine" / "no-links.json"
     for paragraph in sample["paragraphs"]:
         for sentence in paragraph["sentences"]:
             sentence.pop("links", None)
     without_links.write_text(json.dumps(sample), encoding="utf-8")
     runner = CliRunner()
     done = runner.invoke(cli, ["evaluate", "--sample", str(SAMPLE_GOLD), "--sample", str(SAMPLE_SECOND),
-                               "--sample", str(without_links), "--model", "rules"])
+                               "--sample", str(without_links.parent), "--model", "rules",  # a folder of them
+                               "--links", str(linking.DEFAULT_LINK_MODEL)])
     assert done.exit_code == 0, done.output
     assert "cross-validation" not in done.output
     gold_edges = len(load_essay(SAMPLE_SECOND).links)
@@ -539,6 +541,10 @@ def test_evaluate_scores_annotated_essays_end_to_end_without_a_corpus(tmp_path) 
     assert sum(int(line.split()[-1]) for line in pooled[2:6]) == 3 * 61  # every sentence of the three, by role
     table = done.output[done.output.index("== edges on the sample"):].splitlines()
     assert [line.split()[0] for line in table[2:5]] == ["pair", "rule", "pair"]
+    (tmp_path / "empty").mkdir()
+    done = runner.invoke(cli, ["evaluate", "--sample", str(tmp_path / "empty")])
+    assert done.exit_code == 1
+    assert done.output == f"Error: {tmp_path / 'empty'}: no annotated essays (*.json) in this folder\n"
     for args, message in ((["evaluate"], "Error: give --corpus, --sample or both"),
                           (["evaluate", "--sample", str(SAMPLE_GOLD), "--agreement", str(tmp_path)],
                            "Error: --agreement needs --corpus")):
