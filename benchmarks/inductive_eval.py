@@ -1,14 +1,15 @@
 """The map on essays that reach their thesis at the end (corpus/inductive), and what training the linker on them does.
 
-The corpus's essays state their thesis in the introduction (193 of 197); the
-user's sample essay and the essays of corpus/inductive state it in the
+Most corpus essays state their thesis in the introduction; the user's
+sample essay and the held-out essays of corpus/inductive state it in the
 conclusion. Roles always come from the shipped role model, which has seen
 none of these essays; every essay is processed end to end from its own text,
 as ``argmap evaluate --sample`` does, and edges are pooled over essays.
 
 1. The shipped linker on every inductive essay.
 2. Leave one writer out: a linker trained on corpus/essays plus the other
-   writers' inductive essays, scored on the left-out writer's essays.
+   writers' inductive essays, scored on the left-out writer's essays (would
+   more essays of this kind help?).
 3. The sample essay (both annotations), with the shipped linker and with a
    linker trained on corpus/essays plus every inductive essay.
 

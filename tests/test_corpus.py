@@ -91,7 +91,7 @@ def test_inductive_essays_are_held_out_and_state_their_thesis_at_the_end() -> No
     folder = ROOT / "corpus" / "inductive"
     essays = load_corpus(folder, include_evaluation=True)
     assert len(essays) == 16 and {e.split for e in essays} == {"evaluation"} and load_corpus(folder) == []
-    assert {e.annotator for e in essays} == {"A22", "A23", "A24", "A25"}
+    assert {e.annotator for e in essays} == {"A26", "A27", "A28", "A29"}
     for essay in essays:
         start = next(s.start for s in essay.sentences if s.thesis)
         paragraphs = [block for block in essay.blocks if block.kind == "paragraph"]
