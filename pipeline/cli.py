@@ -279,7 +279,7 @@ def _train_links(data: Any, corpus_path: Path, out: Path, proba: Any, folds: int
         linker.card["scores"]["sample"] = on_sample
     save_linker(linker, out)
     click.echo(_links_text(report))
-    if sample is not None and on_sample is not None:
+    if on_sample is not None:
         click.echo(_sample_links_text(f"the sample {sample[0].id}", on_sample))
     click.echo(f"saved {out}")
 
