@@ -33,7 +33,6 @@ from pipeline.train import (
     DEFAULT_PARAMS,
     LINK_PARAMS,
     Featurized,
-    _certain,
     edge_scores,
     featurize,
     link_essays,
@@ -110,7 +109,7 @@ def map_curve(data: Featurized, shares: list[float], folds: int = 5) -> None:
                 predictions = [Prediction(ROLES[int(p.argmax())], tuple(p)) for p in proba]
                 predicted[groups == e] = [p.role for p in predictions]
                 gold |= {(e, s, t, rel) for s, t, rel in links}
-                for name, shown in (("roles", predictions), ("gold", [_certain(r) for r in gold_roles])):
+                for name, shown in (("roles", predictions), ("gold", [Prediction.certain(r) for r in gold_roles])):
                     found[name] |= {(e, x.source_id, x.target_id, x.relation)
                                     for x in linker.link(sentences, shown).edges}
         f1 = role_report(y, predicted)["macro_f1"]

@@ -324,7 +324,7 @@ def evaluate_documents_links(documents: Sequence[Processed], linker: PairLinker 
         gold_theses.append(keys[gold_thesis] if gold_thesis is not None else None)
         runs = {"rules": link_rules(sentences, predictions)}
         if linker is not None:
-            oracle = [_certain(gold.sentences[i].role) for i in to_gold]
+            oracle = [Prediction.certain(gold.sentences[i].role) for i in to_gold]
             runs = {"pairs": linker.link(sentences, predictions), **runs,
                     "pairs_gold_roles": linker.link(sentences, oracle)}
         for name, result in runs.items():
@@ -358,11 +358,6 @@ def _closest(texts: Sequence[str], others: Sequence[str]) -> list[int]:
         own = _words(text)
         out.append(max(range(len(words)), key=lambda i: len(own & words[i]) / (len(own | words[i]) or 1)))
     return out
-
-
-def _certain(role: str) -> Prediction:
-    """A prediction of ``role`` with probability 1: gold roles handed to a linker."""
-    return Prediction(role, tuple(float(role == r) for r in ROLES))  # type: ignore[arg-type]
 
 
 def _words(text: str) -> set[str]:
@@ -561,7 +556,7 @@ def evaluate_links(data: Featurized, folds: int = 5, role_params: dict[str, Any]
             sentences, gold_roles, thesis, links = essays[e]
             predictions = [Prediction(ROLES[int(p.argmax())], tuple(float(v) for v in p))
                            for p in proba[starts[e]:starts[e + 1]]]
-            oracle = [_certain(r) for r in gold_roles]
+            oracle = [Prediction.certain(r) for r in gold_roles]
             key = data.essays[e].id
             gold |= {(key, s, t, rel) for s, t, rel in links}
             mapped = causal_pairs(sentences, [p.role for p in predictions])

@@ -25,7 +25,7 @@ from pipeline.train import (
     score_calibration,
     train,
 )
-from pipeline.types import ROLES
+from pipeline.types import ROLES, Prediction
 
 ESSAYS = ROOT / "corpus" / "essays"
 
@@ -259,3 +259,7 @@ def test_printed_agreement_sets_the_annotators_edges_beside_the_linker() -> None
     assert text.endswith("f1 0.432")
     readme = (ROOT / "corpus" / "README.md").read_text(encoding="utf-8")
     assert f"F1 {agreed['edges']['f1']:.3f}" in readme, "corpus/README.md does not state the edge agreement"
+
+
+def test_certain_prediction_puts_all_probability_on_its_role() -> None:
+    assert Prediction.certain("conclusion") == Prediction("conclusion", (0.0, 0.0, 1.0, 0.0))
