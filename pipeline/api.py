@@ -182,12 +182,14 @@ def _processor(settings: Settings) -> Processor:
     return Processor(settings)
 
 
-def analyze(source: str | Path, *, model: str | None = None, spacy_model: str | None = None) -> ArgumentMap:
+def analyze(source: str | Path, *, model: str | None = None, links: str | None = None,
+            spacy_model: str | None = None) -> ArgumentMap:
     """Analyse one essay: a path to a PDF/text file, or the text itself.
 
     Args:
         source: A file path, or a string of essay text.
         model: The role model name (see :func:`pipeline.classify.load_model`).
+        links: The linker: ``rules`` or a link model folder (see :func:`pipeline.link.load_links`).
         spacy_model: An installed spaCy pipeline to use instead of the default.
 
     Returns:
@@ -196,7 +198,7 @@ def analyze(source: str | Path, *, model: str | None = None, spacy_model: str | 
     Raises:
         ArgmapError: The file cannot be read or processed.
     """
-    processor = _processor(Settings(model=model, spacy_model=spacy_model))
+    processor = _processor(Settings(model=model, links=links, spacy_model=spacy_model))
     if isinstance(source, Path) or _looks_like_path(source):
         path = Path(source)
         if not path.exists():
@@ -206,11 +208,12 @@ def analyze(source: str | Path, *, model: str | None = None, spacy_model: str | 
 
 
 def analyze_many(
-    sources: Iterable[str | Path], *, model: str | None = None, spacy_model: str | None = None
+    sources: Iterable[str | Path], *, model: str | None = None, links: str | None = None,
+    spacy_model: str | None = None,
 ) -> Iterator[ArgumentMap]:
     """Analyse essays one by one, yielding each map as soon as it is done (the pipeline loads once)."""
     for source in sources:
-        yield analyze(source, model=model, spacy_model=spacy_model)
+        yield analyze(source, model=model, links=links, spacy_model=spacy_model)
 
 
 def _looks_like_path(source: str) -> bool:

@@ -30,6 +30,7 @@ from .errors import ArgmapError
 from .export import (
     DOCUMENT_COLUMNS,
     FORMATS,
+    MODEL_KINDS,
     ROWS,
     TABLES,
     concat_csv,
@@ -131,6 +132,7 @@ class BatchSummary:
     statuses: tuple[DocumentStatus, ...]
     out: Path
     model: str
+    linker: str = ""
 
     @property
     def failed(self) -> tuple[DocumentStatus, ...]:
@@ -207,7 +209,8 @@ def run_batch(
     finally:
         statuses = tuple(done[d] for d in order if d in done)
         models = merge(out, [s.doc_id for s in statuses])
-    return BatchSummary(statuses, out, ", ".join(sorted(set(models) - {""})))
+    used = {kind: ", ".join(sorted({m[kind] for m in models} - {""})) for kind in MODEL_KINDS}
+    return BatchSummary(statuses, out, **used)
 
 
 def _prepare_out(out: Path, *, resume: bool, overwrite: bool) -> None:
@@ -231,12 +234,12 @@ def _prepare_out(out: Path, *, resume: bool, overwrite: bool) -> None:
         raise ArgmapError(f"{out}: output folder is not writable")
 
 
-def _read_status(part: Path) -> tuple[DocumentStatus, str]:
-    """A finished document's status and the model that labelled it, from its part folder."""
+def _read_status(part: Path) -> tuple[DocumentStatus, dict[str, str]]:
+    """A finished document's status and the models that labelled and linked it (MODEL_KINDS), from its part folder."""
     data = json.loads((part / "status.json").read_text(encoding="utf-8"))
-    model = data.pop("model", "") or ""
+    models = {kind: data.pop(kind, "") or "" for kind in MODEL_KINDS}
     data["warnings"] = tuple(data.get("warnings", ()))
-    return DocumentStatus(**data), model
+    return DocumentStatus(**data), models
 
 
 def _finished(part: Path, path: Path) -> DocumentStatus | None:
@@ -348,7 +351,7 @@ def process_into(processor: Processor, item: InputFile, out: Path, timeout: floa
     """
     part = out / STATE_DIR / "parts" / item.doc_id
     started = time.perf_counter()
-    model = ""
+    models = dict.fromkeys(MODEL_KINDS, "")
     try:
         with _time_limit(timeout):
             result = processor.process_file(item.path, item.doc_id)
@@ -367,10 +370,10 @@ def process_into(processor: Processor, item: InputFile, out: Path, timeout: floa
         write_formats(result, out, processor.settings.formats)
         status = DocumentStatus(item.doc_id, str(item.path), result.sha256, "ok", "", result.pages,
                                 len(result.sentences), result.seconds, result.warnings, len(result.clean.text.split()))
-        model = result.model
+        models = {"model": result.model, "linker": result.linker}
     if status.status == "failed":
         status = DocumentStatus(**{**asdict(status), "seconds": time.perf_counter() - started})
-    record = {**asdict(status), "warnings": list(status.warnings), "model": model}
+    record = {**asdict(status), "warnings": list(status.warnings), **models}
     write_atomic(part / "status.json", json.dumps(record, sort_keys=True, indent=1) + "\n")
     return status
 
@@ -407,21 +410,21 @@ def _digest(path: Path) -> str:
         return ""
 
 
-def merge(out: Path, doc_ids: Sequence[str]) -> list[str]:
+def merge(out: Path, doc_ids: Sequence[str]) -> list[dict[str, str]]:
     """Write the contract tables and the manifest in ``out`` from the finished part folders, in order.
 
     All files are written before any replaces its old version, and the manifest
     is replaced last: even after ``kill -9`` every document the manifest lists
     has all its rows in every table.
 
-    Returns the model name of each document.
+    Returns the names of each document's models (MODEL_KINDS).
     """
     parts = out / STATE_DIR / "parts"
     rows, models = [], []
     for doc_id in doc_ids:
-        status, model = _read_status(parts / doc_id)
-        rows.append(status_row(status, model))
-        models.append(model)
+        status, used = _read_status(parts / doc_id)
+        rows.append(status_row(status, used))
+        models.append(used)
     with replaced_together() as together:
         for name, columns in TABLES.items():
             concat_csv(out / f"{name}.csv", columns, [parts / d / f"{name}.csv" for d in doc_ids], together=together)

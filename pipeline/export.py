@@ -43,8 +43,10 @@ ENTITY_COLUMNS = ("doc_id", "sentence_id", "text", "label", "start_char", "end_c
 EDIT_COLUMNS = ("doc_id", "rule", "raw_start", "raw_end", "before", "after")
 CAUSAL_LINK_COLUMNS = ("doc_id", "sentence_id", "cause", "effect", "cue", "cause_start", "cause_end", "effect_start",
                        "effect_end")
-DOCUMENT_COLUMNS = ("doc_id", "path", "sha256", "status", "error", "pages", "sentences", "seconds", "model", "warnings",
-                    "words")
+DOCUMENT_COLUMNS = ("doc_id", "path", "sha256", "status", "error", "pages", "sentences", "seconds", "model", "linker",
+                    "warnings", "words")
+MODEL_KINDS = ("model", "linker")
+"""The manifest's columns that name what labelled a document's sentences (the role model) and linked them."""
 
 FOOTNOTE_COLUMNS = ("doc_id", "number", "page", "text")
 TABLES: dict[str, tuple[str, ...]] = {
@@ -119,13 +121,13 @@ ROWS = {"sentences": sentence_rows, "edges": edge_rows, "entities": entity_rows,
         "causal_links": causal_link_rows, "footnotes": footnote_rows}
 
 
-def status_row(status: DocumentStatus, model: str = "") -> dict[str, Any]:
-    """One documents.csv (manifest) row."""
+def status_row(status: DocumentStatus, models: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """One documents.csv (manifest) row; ``models`` names the document's role model and linker (MODEL_KINDS)."""
     return {
         "doc_id": status.doc_id, "path": status.path, "sha256": status.sha256, "status": status.status,
         "error": status.error, "pages": status.pages, "sentences": status.sentences,
-        "seconds": round(status.seconds, 3), "model": model, "warnings": "; ".join(status.warnings),
-        "words": status.words,
+        "seconds": round(status.seconds, 3), **{kind: (models or {}).get(kind, "") for kind in MODEL_KINDS},
+        "warnings": "; ".join(status.warnings), "words": status.words,
     }
 
 
@@ -265,7 +267,7 @@ def to_json(result: DocumentResult) -> str:
     """One document's map as JSON (schema ``argmap.map/1``, documented in the README), keys sorted."""
     document = {
         "schema": JSON_SCHEMA, "doc_id": result.doc_id, "path": result.path, "sha256": result.sha256,
-        "pages": result.pages, "model": result.model, "warnings": list(result.warnings),
+        "pages": result.pages, "model": result.model, "linker": result.linker, "warnings": list(result.warnings),
         "thesis": result.thesis, "unattached": list(result.unattached),
         "nodes": map_nodes(result),
         "edges": [{k: v for k, v in row.items() if k != "doc_id"} for row in edge_rows(result)],
@@ -364,7 +366,8 @@ def to_argdown(result: DocumentResult) -> str:
         if e.relation in _TREE:
             children.setdefault(e.target_id, []).append((e.source_id, e.relation))
     contrasts = [e for e in result.edges if e.relation == "contrasts"]
-    lines = ["===", f"title: {_argdown_yaml(result.doc_id)}", f"model: {_argdown_yaml(result.model)}", "==="]
+    lines = ["===", f"title: {_argdown_yaml(result.doc_id)}", f"model: {_argdown_yaml(result.model)}",
+             f"linker: {_argdown_yaml(result.linker)}", "==="]
     written: set[int] = set()
 
     def statement(node: int, depth: int, relation: str | None) -> None:
@@ -427,7 +430,8 @@ def to_html(result: DocumentResult) -> str:
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<title>argmap: {e(result.doc_id)}</title><style>{_CSS}</style></head><body>\n"
         f"<h1>{e(result.doc_id)}</h1>\n<p class=\"meta\">{len(result.sentences)} sentences, {len(result.edges)} edges; "
-        f"thesis: {e(thesis)}; unattached: {len(result.unattached)}; model {e(result.model)}</p>\n"
+        f"thesis: {e(thesis)}; unattached: {len(result.unattached)}; model {e(result.model)}, "
+        f"linker {e(result.linker)}</p>\n"
         f"<p class=\"legend\">{legend}<mark>entity</mark> <u>cue</u></p>\n"
         f"<h2>Map</h2>\n{svg_map(result)}\n<h2>Essay</h2>\n<div class=\"essay\">{''.join(essay)}</div>\n"
         f"<h2>Sentences</h2>\n{sentence_table}\n<h2>Edges</h2>\n{edge_table}\n</body></html>\n"

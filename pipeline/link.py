@@ -2,7 +2,7 @@
 
 Two linkers share one output (:class:`~pipeline.types.LinkResult`):
 
-- the **rule linker** (:func:`link_rules`), the transparent baseline: each
+- the **rule linker** (:func:`link_rules`, or :class:`RuleLinker`), the transparent baseline: each
   evidence sentence supports the nearest claim of its paragraph, each cause
   explains the nearest conclusion, each conclusion supports the thesis, and
   ``however``/``yet``/``but`` openers contrast with the previous claim;
@@ -14,8 +14,9 @@ Two linkers share one output (:class:`~pipeline.types.LinkResult`):
   edges form a forest rooted at the thesis. A sentence whose chain does not
   reach the thesis is reported as unattached.
 
-The thesis is chosen by a small logistic model over position, section,
-conclusion cues, the predicted role and lexical centrality.
+The pair classifier's thesis is chosen by a small logistic model over
+position, section, conclusion cues, the predicted role and lexical
+centrality. :func:`load_links` names either linker.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import CorpusError
+from .errors import CorpusError, ModelError
 from .persist import MODEL_FILE, load_model_file, one_thread, save_model
 from .types import CUE_KINDS, ROLES, Edge, LinkResult, Prediction, Relation, Role, Sentence
 
@@ -772,6 +773,35 @@ def load_linker(folder: str | Path) -> PairLinker:
     return PairLinker(models["pairs"], models["thesis"], card)
 
 
+class RuleLinker:
+    """The rule linker (:func:`link_rules`) behind the pair linker's interface: ``name`` and ``link``."""
+
+    name = "rules"
+
+    def link(self, sentences: Sequence[Sentence], predictions: Sequence[Prediction]) -> LinkResult:
+        """Link one document's sentences by the rules."""
+        return link_rules(sentences, predictions)
+
+
+def load_links(name: str | Path | None = None) -> PairLinker | RuleLinker:
+    """Load a linker: ``rules``, a link model folder (``argmap train --links``), or None for the shipped one.
+
+    The shipped linker is ``models/links``; where it is missing, the rules
+    are used and a warning says so.
+
+    Raises:
+        ModelError: The named folder holds no link model, or one that cannot be loaded safely.
+    """
+    if name == "rules":
+        return RuleLinker()
+    if name is None:
+        return default_linker() or RuleLinker()
+    path = Path(name)
+    if not (path / MODEL_FILE).exists():
+        raise ModelError(f"{path}: no such link model (expected {MODEL_FILE} in it, or 'rules')")
+    return load_linker(path)
+
+
 @lru_cache(maxsize=1)
 def default_linker() -> PairLinker | None:
     """The shipped pair linker (models/links), or None (with a logged warning) where it is missing."""
@@ -791,5 +821,4 @@ def link(sentences: Sequence[Sentence], predictions: Sequence[Prediction]) -> Li
     Returns:
         Edges sorted by source and target, the thesis, and the unattached argumentative sentences.
     """
-    linker = default_linker()
-    return linker.link(sentences, predictions) if linker else link_rules(sentences, predictions)
+    return load_links().link(sentences, predictions)

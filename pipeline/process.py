@@ -12,7 +12,7 @@ from .classify import RoleModel, load_model
 from .clean import CleanOptions, clean, endnotes, preload
 from .errors import InputError
 from .extract import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, extract, text_pages
-from .link import link, promote_thesis
+from .link import PairLinker, RuleLinker, load_links, promote_thesis
 from .nlp import analyze_sentences, load_nlp
 from .types import Block, CleanDocument, DocumentResult, RawDocument
 
@@ -28,6 +28,7 @@ class Settings:
     """Everything that decides how a document is processed (picklable, so workers can share it)."""
 
     model: str | None = None
+    links: str | None = None
     spacy_model: str | None = None
     clean: CleanOptions = field(default_factory=CleanOptions)
     password: str | None = None
@@ -39,13 +40,14 @@ class Settings:
 
 
 class Processor:
-    """Loads the spaCy pipeline and the role model once, then processes documents one by one."""
+    """Loads the spaCy pipeline, the role model and the linker once, then processes documents one by one."""
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
         preload(self.settings.clean)
         self.nlp = load_nlp(self.settings.spacy_model)
         self.model: RoleModel = load_model(self.settings.model)
+        self.linker: PairLinker | RuleLinker = load_links(self.settings.links)
 
     def process_file(self, path: str | Path, doc_id: str | None = None) -> DocumentResult:
         """Run every stage on one file.
@@ -74,7 +76,7 @@ class Processor:
         warnings = raw.warnings + english_warning(cleaned.text)
         sentences = analyze_sentences(cleaned, self.nlp, raw=raw)
         predictions = tuple(self.model.predict(sentences))
-        linked = link(sentences, predictions)
+        linked = self.linker.link(sentences, predictions)
         predictions = promote_thesis(predictions, linked.thesis)
         return DocumentResult(
             doc_id=raw.doc_id,
@@ -86,6 +88,7 @@ class Processor:
             predictions=predictions,
             edges=linked.edges,
             model=self.model.name,
+            linker=self.linker.name,
             warnings=warnings,
             seconds=time.perf_counter() - started,
             thesis=linked.thesis,

@@ -263,6 +263,7 @@ class DocumentResult:
     thesis: int | None = None
     unattached: tuple[int, ...] = ()
     footnotes: tuple[Footnote, ...] = ()
+    linker: str = ""
 
 
 Status = Literal["ok", "failed"]

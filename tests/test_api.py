@@ -34,3 +34,10 @@ def test_analyze_many_streams(tmp_path) -> None:
     maps = pipeline.analyze_many([a, b])
     assert next(maps).sentences["doc_id"].tolist() == ["a"]
     assert next(maps).sentences["doc_id"].tolist() == ["b"]
+
+
+def test_analyze_links_rules_uses_the_rule_linker() -> None:
+    amap = pipeline.analyze("The treaty failed because nobody enforced it. In 1923 prices rose by 40 percent.",
+                            links="rules")
+    assert amap.edges[["source_id", "target_id", "relation"]].values.tolist() == [[1, 0, "supports"]]
+    assert amap.results[0].linker == "rules"

@@ -81,6 +81,22 @@ def test_run_usage_errors_exit_2(tmp_path: Path) -> None:
     assert f"Error: {tmp_path / 'missing'}: no such file or folder" in missing.output
 
 
+def test_run_links_chooses_the_linker_and_the_manifest_names_it(tmp_path: Path) -> None:
+    essay = tmp_path / "essay.txt"
+    essay.write_text(ESSAY.replace(".\n\nIn 1923", ". In 1923"), encoding="utf-8")
+    shipped = _run(["run", str(essay), "--out", str(tmp_path / "shipped"), "-j", "1"])
+    rules = _run(["run", str(essay), "--out", str(tmp_path / "rules"), "-j", "1", "--links", "rules"])
+    assert "linker links-hgb-v1" in shipped.output and "linker rules" in rules.output
+    assert [d["linker"] for d in _read(tmp_path / "shipped" / "documents.csv")] == ["links-hgb-v1"]
+    assert [d["linker"] for d in _read(tmp_path / "rules" / "documents.csv")] == ["rules"]
+    # the rules: evidence supports the nearest claim of its paragraph
+    edges = _read(tmp_path / "rules" / "edges.csv")
+    assert [(e["source_id"], e["target_id"], e["relation"]) for e in edges] == [("1", "0", "supports")]
+    missing = _run(["run", str(essay), "--out", str(tmp_path / "bad"), "--links", str(tmp_path)])
+    assert missing.exit_code == 2
+    assert f"Error: {tmp_path}: no such link model (expected model.skops in it, or 'rules')" in missing.output
+
+
 def test_run_refuses_non_empty_out_then_overwrite_and_resume(tmp_path: Path) -> None:
     essay = tmp_path / "essay.txt"
     essay.write_text(ESSAY, encoding="utf-8")

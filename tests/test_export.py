@@ -105,6 +105,7 @@ def _essay() -> DocumentResult:
         "test-model",
         thesis=1,
         unattached=(6,),
+        linker="test-linker",
     )
 
 

@@ -21,6 +21,7 @@ from pipeline.link import (
     introduction_and_conclusion,
     link_rules,
     load_linker,
+    load_links,
     pair_features,
     promote_thesis,
     save_linker,
@@ -299,6 +300,19 @@ def test_linker_round_trip_and_trusted_types(small_corpus, small_linker, tmp_pat
     predictions = [_pred(r) for r in roles]
     assert loaded.link(sentences, predictions) == small_linker.link(sentences, predictions)
     assert json.loads((tmp_path / CARD_FILE).read_text())["labels"] == list(LABELS)
+
+
+def test_load_links_names_the_rules_a_link_model_folder_or_the_shipped_linker(small_corpus, small_linker,
+                                                                               tmp_path) -> None:
+    sentences, roles, _, _ = link_essays(small_corpus)[1]
+    predictions = [_pred(r) for r in roles]
+    rules = load_links("rules")
+    assert rules.name == "rules" and rules.link(sentences, predictions) == link_rules(sentences, predictions)
+    save_linker(small_linker, tmp_path / "mine")
+    assert load_links(tmp_path / "mine").link(sentences, predictions) == small_linker.link(sentences, predictions)
+    assert load_links() is linking.default_linker()
+    with pytest.raises(ModelError, match="no such link model"):
+        load_links(tmp_path)
 
 
 def test_linker_refuses_untrusted_types(small_linker, tmp_path, monkeypatch) -> None:
