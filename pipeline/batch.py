@@ -176,9 +176,10 @@ def run_batch(
 
     Raises:
         ArgmapError: The output folder is not empty (without resume/overwrite) or not writable,
-            or the Dask engine is asked for but not installed.
+            the role model or linker does not exist, or the Dask engine is asked for but not installed.
     """
     settings = settings or Settings()
+    settings.check()
     out = Path(out)
     _prepare_out(out, resume=resume, overwrite=overwrite)
     parts = out / STATE_DIR / "parts"

@@ -126,10 +126,18 @@ def load_model(name: str | Path | None = None) -> RoleModel:
             logger.warning("no trained model at %s: using the cue rules", DEFAULT_MODEL)
             return CueRules()
         name = DEFAULT_MODEL
-    path = Path(name)
-    if not (path / MODEL_FILE).exists():
-        raise ModelError(f"{path}: no such model (expected {MODEL_FILE} and {CARD_FILE} in it, 'rules' or 'stacked')")
-    return load_trained(path)
+    check_model_name(name)
+    return load_trained(name)
+
+
+def check_model_name(name: str | Path | None) -> None:
+    """Refuse a role model name that is not ``rules``, ``stacked``, None or a model folder, without loading it.
+
+    Raises:
+        ModelError: ``name`` is a path that holds no model.
+    """
+    if name not in (None, "rules", "stacked") and not (Path(name) / MODEL_FILE).exists():
+        raise ModelError(f"{name}: no such model (expected {MODEL_FILE} and {CARD_FILE} in it, 'rules' or 'stacked')")
 
 
 # --- the trained model --------------------------------------------------------------

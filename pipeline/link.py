@@ -796,10 +796,18 @@ def load_links(name: str | Path | None = None) -> PairLinker | RuleLinker:
         return RuleLinker()
     if name is None:
         return default_linker() or RuleLinker()
-    path = Path(name)
-    if not (path / MODEL_FILE).exists():
-        raise ModelError(f"{path}: no such link model (expected {MODEL_FILE} in it, or 'rules')")
-    return load_linker(path)
+    check_links_name(name)
+    return load_linker(name)
+
+
+def check_links_name(name: str | Path | None) -> None:
+    """Refuse a linker name that is not ``rules``, None or a link model folder, without loading it.
+
+    Raises:
+        ModelError: ``name`` is a path that holds no link model.
+    """
+    if name not in (None, "rules") and not (Path(name) / MODEL_FILE).exists():
+        raise ModelError(f"{name}: no such link model (expected {MODEL_FILE} in it, or 'rules')")
 
 
 @lru_cache(maxsize=1)

@@ -8,11 +8,11 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .classify import RoleModel, load_model
+from .classify import RoleModel, check_model_name, load_model
 from .clean import CleanOptions, clean, endnotes, preload
 from .errors import InputError
 from .extract import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, extract, text_pages
-from .link import PairLinker, RuleLinker, load_links, promote_thesis
+from .link import PairLinker, RuleLinker, check_links_name, load_links, promote_thesis
 from .nlp import analyze_sentences, load_nlp
 from .types import Block, CleanDocument, DocumentResult, RawDocument
 
@@ -37,6 +37,15 @@ class Settings:
     ocr: bool = False
     excel_safe: bool = True
     formats: tuple[str, ...] = ("csv",)
+
+    def check(self) -> None:
+        """Refuse a role model or linker that does not exist now, before a batch writes anything.
+
+        Raises:
+            ModelError: ``model`` or ``links`` names a folder without a model.
+        """
+        check_model_name(self.model)
+        check_links_name(self.links)
 
 
 class Processor:

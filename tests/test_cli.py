@@ -95,6 +95,9 @@ def test_run_links_chooses_the_linker_and_the_manifest_names_it(tmp_path: Path) 
     missing = _run(["run", str(essay), "--out", str(tmp_path / "bad"), "--links", str(tmp_path)])
     assert missing.exit_code == 2
     assert f"Error: {tmp_path}: no such link model (expected model.skops in it, or 'rules')" in missing.output
+    assert not (tmp_path / "bad").exists()  # refused before writing, so the corrected command can use the folder
+    missing = _run(["run", str(essay), "--out", str(tmp_path / "bad"), "--model", str(tmp_path / "none")])
+    assert missing.exit_code == 2 and "no such model" in missing.output and not (tmp_path / "bad").exists()
 
 
 def test_run_refuses_non_empty_out_then_overwrite_and_resume(tmp_path: Path) -> None:
