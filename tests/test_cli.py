@@ -92,12 +92,20 @@ def test_run_links_chooses_the_linker_and_the_manifest_names_it(tmp_path: Path) 
     # the rules: evidence supports the nearest claim of its paragraph
     edges = _read(tmp_path / "rules" / "edges.csv")
     assert [(e["source_id"], e["target_id"], e["relation"]) for e in edges] == [("1", "0", "supports")]
+
+
+def test_run_refuses_a_missing_model_linker_or_pipeline_before_writing(tmp_path: Path) -> None:
+    essay = tmp_path / "essay.txt"
+    essay.write_text(ESSAY, encoding="utf-8")
     missing = _run(["run", str(essay), "--out", str(tmp_path / "bad"), "--links", str(tmp_path)])
     assert missing.exit_code == 2
     assert f"Error: {tmp_path}: no such link model (expected model.skops in it, or 'rules')" in missing.output
     assert not (tmp_path / "bad").exists()  # refused before writing, so the corrected command can use the folder
     missing = _run(["run", str(essay), "--out", str(tmp_path / "bad"), "--model", str(tmp_path / "none")])
     assert missing.exit_code == 2 and "no such model" in missing.output and not (tmp_path / "bad").exists()
+    missing = _run(["run", str(essay), "--out", str(tmp_path / "bad"), "--spacy-model", "no_such_pipeline"])
+    assert missing.exit_code == 2 and "cannot load spaCy pipeline 'no_such_pipeline'" in missing.output
+    assert not (tmp_path / "bad").exists()
 
 
 def test_run_refuses_non_empty_out_then_overwrite_and_resume(tmp_path: Path) -> None:
