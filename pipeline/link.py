@@ -817,16 +817,3 @@ def default_linker() -> PairLinker | None:
         logger.warning("no link model at %s: using the rule linker", DEFAULT_LINK_MODEL)
         return None
     return load_linker(DEFAULT_LINK_MODEL)
-
-
-def link(sentences: Sequence[Sentence], predictions: Sequence[Prediction]) -> LinkResult:
-    """Link the sentences of one document into an argument map with the shipped pair linker (rules without it).
-
-    Args:
-        sentences: The document's sentences in order.
-        predictions: Their roles, one per sentence.
-
-    Returns:
-        Edges sorted by source and target, the thesis, and the unattached argumentative sentences.
-    """
-    return load_links().link(sentences, predictions)
