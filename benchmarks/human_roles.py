@@ -60,7 +60,7 @@ def main() -> None:
             kinds = ("all", "twice") if second[key].links else ("all",)
             for kind in kinds:
                 gold[kind] |= {(key, s, t, rel) for s, t, rel in links}
-            for run, shown in zip(runs, (roles, other), strict=False):
+            for run, shown in zip(runs[:2], (roles, other), strict=True):
                 result = linker.link(sentences, [Prediction.certain(r) for r in shown])
                 theses[run] += result.thesis == thesis
                 for kind in kinds:
@@ -76,6 +76,7 @@ def main() -> None:
     for run in runs:
         cells = [f"{edge_scores(gold[kind], found[run, kind])['f1']:.3f}" if found[run, kind] else "—" for kind in gold]
         print(f"{run:<40} {cells[0]:>6} {cells[1]:>12} {theses.get(run, '—'):>7}")
+
 
 if __name__ == "__main__":
     main()

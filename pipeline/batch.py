@@ -132,7 +132,7 @@ class BatchSummary:
     statuses: tuple[DocumentStatus, ...]
     out: Path
     model: str
-    linker: str = ""
+    linker: str
 
     @property
     def failed(self) -> tuple[DocumentStatus, ...]:

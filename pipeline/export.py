@@ -121,12 +121,12 @@ ROWS = {"sentences": sentence_rows, "edges": edge_rows, "entities": entity_rows,
         "causal_links": causal_link_rows, "footnotes": footnote_rows}
 
 
-def status_row(status: DocumentStatus, models: Mapping[str, str] | None = None) -> dict[str, Any]:
+def status_row(status: DocumentStatus, models: Mapping[str, str]) -> dict[str, Any]:
     """One documents.csv (manifest) row; ``models`` names the document's role model and linker (MODEL_KINDS)."""
     return {
         "doc_id": status.doc_id, "path": status.path, "sha256": status.sha256, "status": status.status,
         "error": status.error, "pages": status.pages, "sentences": status.sentences,
-        "seconds": round(status.seconds, 3), **{kind: (models or {}).get(kind, "") for kind in MODEL_KINDS},
+        "seconds": round(status.seconds, 3), **{kind: models[kind] for kind in MODEL_KINDS},
         "warnings": "; ".join(status.warnings), "words": status.words,
     }
 
